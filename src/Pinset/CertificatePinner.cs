@@ -1,0 +1,147 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Pinset;
+
+/// <summary>
+/// Checks a TLS server's chain against a <see cref="PinningPolicy"/>, after and on top of the platform's own validation:
+/// a chain the platform rejected is refused whatever the pins say, and pins are matched against the chain the platform
+/// built (<see cref="X509Chain.ChainElements"/>), never against what the server merely sent. Plug it into a transport
+/// with the <c>UseCertificatePinning</c> extensions. Immutable and thread-safe; build one and share it.
+/// </summary>
+public sealed class CertificatePinner
+{
+    /// <summary>Creates a pinner for a policy.</summary>
+    public CertificatePinner(PinningPolicy policy, CertificatePinnerOptions? options = null)
+    {
+        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+        Options = options ?? new CertificatePinnerOptions();
+        if (Options.TimeProvider is null)
+        {
+            throw new ArgumentException("CertificatePinnerOptions.TimeProvider is null; leave it unset for the system clock.", nameof(options));
+        }
+    }
+
+    /// <summary>The policy.</summary>
+    public PinningPolicy Policy { get; }
+
+    /// <summary>The options.</summary>
+    public CertificatePinnerOptions Options { get; }
+
+    /// <summary>
+    /// Validates a server's chain for a host. <paramref name="chain"/> and <paramref name="sslPolicyErrors"/> are what the
+    /// platform's certificate callback received. Where <see cref="CertificatePinnerOptions.CustomTrustRoots"/> or revocation
+    /// checking are set and the platform built the chain without them, the chain is built once more with them.
+    /// Never throws for a bad chain: the verdict is in the result.
+    /// </summary>
+    public PinValidationResult Validate(string? host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
+    {
+        string name = HostName.TryNormalize(host, out var normalized, out var hostError) ? normalized : host ?? string.Empty;
+        if (certificate is null || chain is null)
+        {
+            return new PinValidationResult(PinValidationOutcome.PlatformValidationFailed, name, null)
+            {
+                PlatformErrors = sslPolicyErrors | SslPolicyErrors.RemoteCertificateNotAvailable,
+                Detail = "The server presented no certificate.",
+            };
+        }
+
+        if (NeedsOwnChain(chain))
+        {
+            using var own = new OwnChain(chain, certificate, Options);
+            return Decide(name, hostError, certificate, own.Chain, own.PlatformErrors(sslPolicyErrors));
+        }
+
+        return Decide(name, hostError, certificate, chain, sslPolicyErrors);
+    }
+
+    private PinValidationResult Decide(string host, string hostError, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
+    {
+        var elements = chain.ChainElements;
+        if (errors != SslPolicyErrors.None || elements.Count == 0)
+        {
+            return Flagged(PinValidationOutcome.PlatformValidationFailed, host, null, certificate, chain, ChainStatusText.Describe(errors, chain), errors: errors);
+        }
+
+        if (hostError.Length > 0)
+        {
+            return Flagged(PinValidationOutcome.HostNotPinned, host, null, certificate, chain, hostError);
+        }
+
+        var match = Policy.FindNormalized(host);
+        if (match is null)
+        {
+            return Policy.RequirePinnedHosts
+                ? Flagged(PinValidationOutcome.HostNotPinned, host, null, certificate, chain, "'requirePinnedHosts' is true and no host pattern matches this host.")
+                : new PinValidationResult(PinValidationOutcome.NotPinned, host, null);
+        }
+
+        if (match.Policy.IsExpired(Options.TimeProvider.GetUtcNow()))
+        {
+            return Flagged(PinValidationOutcome.PolicyExpired, host, match, certificate, chain, $"The policy expired at {match.Policy.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+        }
+
+        var verdict = ChainMatcher.Match(match.Policy, elements, out var bannedAt);
+        if (verdict == PinValidationOutcome.Allowed)
+        {
+            return new PinValidationResult(verdict, host, match);
+        }
+
+        string? detail = bannedAt >= 0 ? $"Chain certificate {bannedAt} ('{elements[bannedAt].Certificate.Subject}') has a banned key." : null;
+        return match.Policy.Mode == PinPolicyMode.ReportOnly
+            ? Flagged(PinValidationOutcome.ReportOnlyMismatch, host, match, certificate, chain, detail, enforced: verdict)
+            : Flagged(verdict, host, match, certificate, chain, detail);
+    }
+
+    /// <summary>A result that carries both chains: every outcome but the two cheap ones.</summary>
+    private static PinValidationResult Flagged(
+        PinValidationOutcome outcome,
+        string host,
+        PinningPolicy.Match? match,
+        X509Certificate certificate,
+        X509Chain chain,
+        string? detail,
+        SslPolicyErrors errors = SslPolicyErrors.None,
+        PinValidationOutcome? enforced = null)
+    {
+        var validated = new List<ChainCertificate>(chain.ChainElements.Count);
+        foreach (var element in chain.ChainElements)
+        {
+            validated.Add(ChainCertificate.From(element.Certificate));
+        }
+
+        // The platform puts what the server sent into the chain's extra store, leaf included.
+        var served = new List<ChainCertificate>();
+        using (var loaded = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()))
+        {
+            served.Add(ChainCertificate.From(loaded ?? (X509Certificate2)certificate));
+        }
+
+        foreach (var extra in chain.ChainPolicy.ExtraStore)
+        {
+            var copy = ChainCertificate.From(extra);
+            if (!served.Exists(c => c.Fingerprint == copy.Fingerprint))
+            {
+                served.Add(copy);
+            }
+        }
+
+        return new PinValidationResult(outcome, host, match)
+        {
+            EnforcedOutcome = enforced,
+            PlatformErrors = errors,
+            Detail = detail,
+            ValidatedChain = validated,
+            ServedChain = served,
+        };
+    }
+
+    private bool NeedsOwnChain(X509Chain chain)
+    {
+        var used = chain.ChainPolicy;
+        bool trustMissing = Options.HasCustomTrust
+            && (used.TrustMode != X509ChainTrustMode.CustomRootTrust || !Options.CustomTrustRoots!.Cast<X509Certificate2>().All(root => used.CustomTrustStore.Contains(root)));
+        bool revocationMissing = Options.CheckCertificateRevocation && used.RevocationMode == X509RevocationMode.NoCheck;
+        return trustMissing || revocationMissing;
+    }
+}

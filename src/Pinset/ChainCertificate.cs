@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Pinset;
+
+/// <summary>
+/// What a result keeps of one certificate of a chain: its pin, fingerprint, names, expiry and DER bytes. The platform
+/// disposes the certificates when its callback returns, so Pinset copies these out instead of keeping the objects.
+/// </summary>
+public sealed record ChainCertificate
+{
+    private readonly byte[] _der;
+
+    private ChainCertificate(byte[] der, SpkiPin? pin, string subject, string issuer, DateTimeOffset notAfter, string keyAlgorithm)
+    {
+        _der = der;
+        Pin = pin;
+        Subject = subject;
+        Issuer = issuer;
+        NotAfter = notAfter;
+        KeyAlgorithm = keyAlgorithm;
+        Fingerprint = CertificateFingerprint.FromDer(der);
+    }
+
+    /// <summary>The certificate's public-key pin; null if its key could not be located.</summary>
+    public SpkiPin? Pin { get; }
+
+    /// <summary>The certificate's SHA-256 fingerprint.</summary>
+    public CertificateFingerprint Fingerprint { get; }
+
+    /// <summary>The subject distinguished name.</summary>
+    public string Subject { get; }
+
+    /// <summary>The issuer distinguished name.</summary>
+    public string Issuer { get; }
+
+    /// <summary>When the certificate expires.</summary>
+    public DateTimeOffset NotAfter { get; }
+
+    /// <summary>The key's algorithm and size, such as <c>EC P-256</c>.</summary>
+    public string KeyAlgorithm { get; }
+
+    /// <summary>The DER encoding of the certificate.</summary>
+    public ReadOnlyMemory<byte> RawData => _der;
+
+    /// <summary>The certificate in PEM.</summary>
+    public string ToPem() => PemEncoding.WriteString("CERTIFICATE", _der);
+
+    /// <summary>Copies what a result needs out of a certificate.</summary>
+    public static ChainCertificate From(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var der = certificate.RawDataMemory.ToArray();
+        bool located = Der.TryGetCertificateSpki(der, out var spki);
+        return new ChainCertificate(
+            der,
+            located ? SpkiPin.FromSubjectPublicKeyInfo(spki) : null,
+            certificate.Subject,
+            certificate.Issuer,
+            new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+            located ? KeyDescription.Describe(spki) : "unknown");
+    }
+
+    /// <summary>One line: the pin, then the subject.</summary>
+    public override string ToString() => $"{Pin?.ToString() ?? "(no public key found)"}: {Subject}";
+}

@@ -1,0 +1,173 @@
+using System.Text;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pinset;
+
+/// <summary>
+/// Brings a host name to the one form that patterns and connections are compared in: lower case, IDN as
+/// punycode, one trailing dot removed, IP literals in their canonical text. A name already in that form is
+/// returned as the same string, without allocating.
+/// </summary>
+public static class HostName
+{
+    private const int MaxLength = 253;
+    private const int MaxLabelLength = 63;
+    private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
+
+    /// <summary>Normalises a host name.</summary>
+    /// <exception cref="PinsetFormatException">The value is not a host name: a URL, a name with a port, an empty label, a bad character.</exception>
+    public static string Normalize(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return TryNormalize(host, out var normalized, out var error) ? normalized : throw new PinsetFormatException(error);
+    }
+
+    /// <summary>Normalises a host name; returns false instead of throwing.</summary>
+    public static bool TryNormalize(string? host, out string normalized) => TryNormalize(host, out normalized, out _);
+
+    internal static bool TryNormalize(string? host, out string normalized, out string error)
+    {
+        normalized = string.Empty;
+        if (string.IsNullOrEmpty(host))
+        {
+            error = "A host name is empty; expected a name such as 'api.example.com'.";
+            return false;
+        }
+
+        if (host.Contains("://", StringComparison.Ordinal) || host.AsSpan().IndexOfAny('/', '?', '#') >= 0 || host.Contains('@', StringComparison.Ordinal))
+        {
+            error = $"Host '{host}' is a URL or a path, not a host name; give the name alone, such as 'api.example.com'.";
+            return false;
+        }
+
+        if (host[0] == '[' || host.Contains(':', StringComparison.Ordinal))
+        {
+            return TryIPv6(host, out normalized, out error);
+        }
+
+        if (IsCanonicalAscii(host))
+        {
+            normalized = host;
+            return CheckLabels(host, host, out error);
+        }
+
+        var name = host.EndsWith('.') ? host[..^1] : host;
+        if (name.Length == 0 || name.EndsWith('.'))
+        {
+            error = $"Host '{host}' has an empty label; only one trailing dot is allowed.";
+            return false;
+        }
+
+        if (LooksNumeric(name))
+        {
+            return TryIPv4(host, name, out normalized, out error);
+        }
+
+        try
+        {
+            name = Ascii.IsValid(name) ? name.ToLowerInvariant() : Idn.GetAscii(name).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            error = $"Host '{host}' is not a valid internationalised domain name; it cannot be converted to punycode.";
+            return false;
+        }
+
+        normalized = name;
+        return CheckLabels(host, name, out error);
+    }
+
+    /// <summary>True when the normalised name is an IPv4 or IPv6 literal.</summary>
+    internal static bool IsIPAddress(string normalized) =>
+        normalized.Contains(':', StringComparison.Ordinal) || (normalized.Length > 0 && char.IsAsciiDigit(normalized[^1]) && IPAddress.TryParse(normalized, out _));
+
+    private static bool IsCanonicalAscii(string host)
+    {
+        foreach (char c in host)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return host[^1] != '.' && !LooksNumeric(host);
+    }
+
+    private static bool LooksNumeric(string name)
+    {
+        int lastDot = name.LastIndexOf('.');
+        var last = name.AsSpan(lastDot + 1);
+        return last.Length > 0 && (char.IsAsciiDigit(last[0]) && (!last.ContainsAnyExceptInRange('0', '9') || last.StartsWith("0x", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static bool TryIPv4(string host, string name, out string normalized, out string error)
+    {
+        normalized = string.Empty;
+        if (!IPAddress.TryParse(name, out var address) || address.AddressFamily != AddressFamily.InterNetwork)
+        {
+            error = $"Host '{host}' ends in a numeric label but is not an IPv4 address; top-level domains are never numeric.";
+            return false;
+        }
+
+        normalized = address.ToString();
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool TryIPv6(string host, out string normalized, out string error)
+    {
+        normalized = string.Empty;
+        var inner = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (!inner.Contains(':', StringComparison.Ordinal) || !IPAddress.TryParse(inner, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            error = $"Host '{host}' has a ':' but is not an IPv6 address; host names carry no port (put the port elsewhere).";
+            return false;
+        }
+
+        normalized = address.ToString();
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool CheckLabels(string original, string name, out string error)
+    {
+        if (name.Length > MaxLength)
+        {
+            error = $"Host '{original}' is {name.Length} characters long; a DNS name has at most {MaxLength}.";
+            return false;
+        }
+
+        foreach (var range in name.AsSpan().Split('.'))
+        {
+            var label = name.AsSpan()[range];
+            if (label.IsEmpty)
+            {
+                error = $"Host '{original}' has an empty label; expected labels separated by single dots.";
+                return false;
+            }
+
+            if (label.Length > MaxLabelLength)
+            {
+                error = $"Host '{original}' has the label '{label}' of {label.Length} characters; a DNS label has at most {MaxLabelLength}.";
+                return false;
+            }
+
+            foreach (char c in label)
+            {
+                if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_'))
+                {
+                    error = c == '*'
+                        ? $"Host '{original}' has a '*' inside it; a wildcard may only be the whole first label of a pattern ('*.example.com' or '**.example.com')."
+                        : $"Host '{original}' has the character '{c}' in the label '{label}'; a host label holds letters, digits, '-' and '_'.";
+                    return false;
+                }
+            }
+        }
+
+        error = string.Empty;
+        return true;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net.Security;
+using System.Text;
+
+namespace Pinset;
+
+/// <summary>
+/// The verdict of one validation, with what a person needs to act on it: the host, the policy and pins it expected,
+/// and each certificate of the validated chain with its pin and subject, leaf first. <see cref="ToString"/> is the
+/// failure block users see. Chains are captured for every outcome except <see cref="PinValidationOutcome.Allowed"/>
+/// and <see cref="PinValidationOutcome.NotPinned"/>, which stay cheap on the handshake path.
+/// </summary>
+public sealed class PinValidationResult
+{
+    internal PinValidationResult(PinValidationOutcome outcome, string host, PinningPolicy.Match? match)
+    {
+        Outcome = outcome;
+        Host = host;
+        Policy = match?.Policy;
+        MatchedPattern = match?.Pattern;
+    }
+
+    internal static PinValidationResult ForError(string host, Exception exception) => new(PinValidationOutcome.Error, host, null)
+    {
+        Detail = $"{exception.GetType().Name}: {exception.Message}",
+        Exception = exception,
+    };
+
+    /// <summary>The verdict.</summary>
+    public PinValidationOutcome Outcome { get; }
+
+    /// <summary>True when the connection may proceed: allowed, not pinned, policy expired, or report-only mismatch.</summary>
+    public bool IsAllowed => Outcome is PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned or PinValidationOutcome.PolicyExpired or PinValidationOutcome.ReportOnlyMismatch;
+
+    /// <summary>True when the connection may proceed but something is worth reporting: an expired policy or a report-only mismatch.</summary>
+    public bool IsFlagged => Outcome is PinValidationOutcome.PolicyExpired or PinValidationOutcome.ReportOnlyMismatch;
+
+    /// <summary>The host name, normalised where it could be.</summary>
+    public string Host { get; }
+
+    /// <summary>The policy that applied to the host; null when none did.</summary>
+    public PinPolicy? Policy { get; }
+
+    /// <summary>The pattern of <see cref="Policy"/> that matched the host.</summary>
+    public HostPattern? MatchedPattern { get; }
+
+    /// <summary>The public-key pins the policy expected.</summary>
+    public IReadOnlyList<SpkiPin> ExpectedPins => Policy?.Pins ?? [];
+
+    /// <summary>The certificate fingerprints the policy expected.</summary>
+    public IReadOnlyList<CertificateFingerprint> ExpectedCertificates => Policy?.Certificates ?? [];
+
+    /// <summary>For <see cref="PinValidationOutcome.ReportOnlyMismatch"/>: what enforcing the policy would have decided.</summary>
+    public PinValidationOutcome? EnforcedOutcome { get; internal init; }
+
+    /// <summary>The chain the platform built and validated, leaf first (see the class remarks for when it is captured).</summary>
+    public IReadOnlyList<ChainCertificate> ValidatedChain { get; internal init; } = [];
+
+    /// <summary>The certificates the server sent, leaf first, whether or not they are on the validated path.</summary>
+    public IReadOnlyList<ChainCertificate> ServedChain { get; internal init; } = [];
+
+    /// <summary>What the platform reported about the chain and the name.</summary>
+    public SslPolicyErrors PlatformErrors { get; internal init; }
+
+    /// <summary>A sentence on why: the platform's chain status, the banned pin found, or the error that stopped validation.</summary>
+    public string? Detail { get; internal init; }
+
+    /// <summary>The exception that stopped validation, for <see cref="PinValidationOutcome.Error"/>.</summary>
+    public Exception? Exception { get; internal init; }
+
+    /// <summary>The failure block: what happened, the host, the expected pins and the validated chain, leaf first.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Headline());
+        text.Append("  Host: ").Append(Host);
+        if (Policy is not null)
+        {
+            text.Append(" (matched '").Append(MatchedPattern).Append("' of ").Append(Policy).Append(')');
+        }
+
+        text.AppendLine();
+        if (Detail is not null)
+        {
+            text.Append("  Detail: ").AppendLine(Detail);
+        }
+
+        if (Policy is not null)
+        {
+            AppendList(text, "Pinned public keys:", ExpectedPins);
+            AppendList(text, "Pinned certificates:", ExpectedCertificates);
+            AppendList(text, "Banned public keys:", Policy.BannedPins);
+        }
+
+        AppendList(text, "Validated chain, leaf first:", ValidatedChain);
+        if (ServedChain.Count > 0 && !ServedChain.Select(c => c.Fingerprint).SequenceEqual(ValidatedChain.Select(c => c.Fingerprint)))
+        {
+            AppendList(text, "Served by the server, in order:", ServedChain);
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    private string Headline() => Outcome switch
+    {
+        PinValidationOutcome.Allowed => "Certificate pinning passed: a pinned key is in the validated chain.",
+        PinValidationOutcome.NotPinned => "Certificate pinning not applied: no policy matches this host.",
+        PinValidationOutcome.PolicyExpired => "Certificate pinning skipped: the host's policy has expired and is no longer enforced (allowed, flagged).",
+        PinValidationOutcome.ReportOnlyMismatch => $"Certificate pinning failure (report-only, connection allowed): {(EnforcedOutcome == PinValidationOutcome.BannedPin ? "a banned key is in the validated chain." : "no pinned key is in the validated chain.")}",
+        PinValidationOutcome.PinMismatch => "Certificate pinning failure! No pinned key is in the validated chain; the connection was refused.",
+        PinValidationOutcome.BannedPin => "Certificate pinning failure! A banned key is in the validated chain; the connection was refused.",
+        PinValidationOutcome.PlatformValidationFailed => "Certificate validation failure! The platform did not validate the chain, so pins were not consulted; the connection was refused.",
+        PinValidationOutcome.HostNotPinned => "Certificate pinning failure! No policy matches this host and unpinned hosts are refused; the connection was refused.",
+        _ => "Certificate pinning failure! Validation could not complete, so the connection was refused to fail closed.",
+    };
+
+    private static void AppendList<T>(StringBuilder text, string title, IReadOnlyList<T> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        text.Append("  ").AppendLine(title);
+        foreach (var item in items)
+        {
+            text.Append("    ").Append(item).AppendLine();
+        }
+    }
+}

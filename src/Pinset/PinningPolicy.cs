@@ -1,0 +1,160 @@
+namespace Pinset;
+
+/// <summary>
+/// A validated, immutable set of <see cref="PinPolicy"/> with the rule for finding the one that applies to a host:
+/// the most specific pattern wins (exact over <c>*.</c> over <c>**.</c>, longer name over shorter). Looking a host up
+/// costs the same however many policies there are. Thread-safe.
+/// </summary>
+public sealed class PinningPolicy
+{
+    private readonly Dictionary<string, Match> _exact = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Match> _singleLabel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Match> _anyDepth = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Match>.AlternateLookup<ReadOnlySpan<char>> _singleLabelBySpan;
+    private readonly Dictionary<string, Match>.AlternateLookup<ReadOnlySpan<char>> _anyDepthBySpan;
+
+    private PinningPolicy(PinPolicy[] policies, bool requirePinnedHosts)
+    {
+        Policies = policies;
+        RequirePinnedHosts = requirePinnedHosts;
+        foreach (var policy in policies)
+        {
+            foreach (var pattern in policy.Hosts)
+            {
+                TableFor(pattern.Kind)[pattern.Domain] = new Match(policy, pattern);
+            }
+        }
+
+        _singleLabelBySpan = _singleLabel.GetAlternateLookup<ReadOnlySpan<char>>();
+        _anyDepthBySpan = _anyDepth.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The policies, in document order.</summary>
+    public IReadOnlyList<PinPolicy> Policies { get; }
+
+    /// <summary>When true, hosts that no policy matches are refused.</summary>
+    public bool RequirePinnedHosts { get; }
+
+    /// <summary>Validates a configuration and builds the policy.</summary>
+    /// <exception cref="PinningConfigurationException">The configuration has errors; all of them are listed.</exception>
+    public static PinningPolicy Create(PinningConfiguration configuration) => Build(configuration, []);
+
+    /// <summary>Reads, validates and builds the policy in a JSON configuration file.</summary>
+    /// <exception cref="PinningConfigurationException">The file cannot be read or has errors; all of them are listed, shape and content together.</exception>
+    public static PinningPolicy Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var errors = new List<string>();
+        return Build(PinningConfigurationJson.Read(path, errors), errors);
+    }
+
+    /// <summary>Reads, validates and builds the policy in JSON configuration text.</summary>
+    /// <exception cref="PinningConfigurationException">The text has errors; all of them are listed, shape and content together.</exception>
+    public static PinningPolicy Parse(string json, string sourceName = "policy")
+    {
+        var errors = new List<string>();
+        return Build(PinningConfigurationJson.Read(json, sourceName, errors), errors);
+    }
+
+    private static PinningPolicy Build(PinningConfiguration configuration, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var policies = new List<PinPolicy>();
+        if (errors.Count == 0 && (configuration.Policies is null || configuration.Policies.Count == 0))
+        {
+            errors.Add("pinning.policies is empty; a pinning configuration pins at least one host. A missing or empty configuration is refused rather than pinning nothing.");
+        }
+
+        for (int i = 0; i < (configuration.Policies?.Count ?? 0); i++)
+        {
+            if (PinPolicyCompiler.Compile(i, configuration.Policies![i], errors) is { } policy)
+            {
+                policies.Add(policy);
+            }
+        }
+
+        var seen = new Dictionary<HostPattern, int>();
+        foreach (var policy in policies)
+        {
+            foreach (var pattern in policy.Hosts)
+            {
+                if (!seen.TryAdd(pattern, policy.Index))
+                {
+                    errors.Add(seen[pattern] == policy.Index
+                        ? $"pinning.policies[{policy.Index}]: host pattern '{pattern}' is listed twice."
+                        : $"pinning.policies[{policy.Index}]: host pattern '{pattern}' is already in pinning.policies[{seen[pattern]}]; each pattern belongs to one policy.");
+                }
+            }
+        }
+
+        return errors.Count == 0
+            ? new PinningPolicy([.. policies], configuration.RequirePinnedHosts)
+            : throw new PinningConfigurationException(errors);
+    }
+
+    /// <summary>
+    /// Finds the policy for a host name. The name is normalised first (case, trailing dot, IDN, IP literal); a name that
+    /// cannot be normalised matches nothing.
+    /// </summary>
+    public PinPolicy? Find(string host) => Find(host, out _);
+
+    /// <summary>Finds the policy for a host name and the pattern that matched it.</summary>
+    public PinPolicy? Find(string host, out HostPattern? pattern)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        pattern = null;
+        if (!HostName.TryNormalize(host, out var name, out _))
+        {
+            return null;
+        }
+
+        var match = FindNormalized(name);
+        pattern = match?.Pattern;
+        return match?.Policy;
+    }
+
+    internal Match? FindNormalized(string name)
+    {
+        if (_exact.TryGetValue(name, out var exact))
+        {
+            return exact;
+        }
+
+        var span = name.AsSpan();
+        int firstDot = span.IndexOf('.');
+        if (firstDot > 0 && _singleLabel.Count > 0 && _singleLabelBySpan.TryGetValue(span[(firstDot + 1)..], out var single))
+        {
+            return single;
+        }
+
+        if (_anyDepth.Count == 0 || HostName.IsIPAddress(name))
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            if (_anyDepthBySpan.TryGetValue(span, out var any))
+            {
+                return any;
+            }
+
+            int dot = span.IndexOf('.');
+            if (dot < 0)
+            {
+                return null;
+            }
+
+            span = span[(dot + 1)..];
+        }
+    }
+
+    private Dictionary<string, Match> TableFor(HostPatternKind kind) => kind switch
+    {
+        HostPatternKind.Exact => _exact,
+        HostPatternKind.SingleLabelWildcard => _singleLabel,
+        _ => _anyDepth,
+    };
+
+    internal sealed record Match(PinPolicy Policy, HostPattern Pattern);
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Pinset.TestSupport;
+
+/// <summary>
+/// A real TLS server on 127.0.0.1 and a port the OS picks. It sends the chain it is given, answers one HTTP/1.1 request
+/// per connection with 200 and <c>hello</c>, and counts handshakes and requests, so a test can assert that a refused
+/// client sent nothing.
+/// </summary>
+public sealed class LoopbackTlsServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly SslStreamCertificateContext _context;
+    private readonly SslProtocols _protocols;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private readonly List<Task> _connections = [];
+    private int _handshakes;
+    private int _requests;
+
+    private LoopbackTlsServer(X509Certificate2 leaf, IEnumerable<X509Certificate2> sentChain, SslProtocols protocols)
+    {
+        _context = SslStreamCertificateContext.Create(leaf, [.. sentChain.Where(c => c != leaf)], offline: true);
+        _protocols = protocols;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = AcceptAsync();
+    }
+
+    public int Port { get; }
+
+    /// <summary>TLS handshakes the server completed.</summary>
+    public int Handshakes => Volatile.Read(ref _handshakes);
+
+    /// <summary>Connections on which application data arrived after the handshake.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static LoopbackTlsServer Start(X509Certificate2 leaf, IEnumerable<X509Certificate2>? sentChain = null, SslProtocols protocols = SslProtocols.None) =>
+        new(leaf, sentChain ?? [leaf], protocols);
+
+    /// <summary>An HttpClient handler that connects every host name to this server, like curl's --resolve.</summary>
+    public SocketsHttpHandler Handler() => new()
+    {
+        ConnectCallback = async (context, token) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(IPAddress.Loopback, Port, token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    };
+
+    /// <summary>A TCP connection to this server, for SslStream clients.</summary>
+    public async Task<NetworkStream> ConnectAsync(CancellationToken token = default)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port, token).ConfigureAwait(false);
+        return client.GetStream();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            lock (_connections)
+            {
+                _connections.Add(ServeAsync(client));
+            }
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        await using (var tls = new SslStream(client.GetStream()))
+        {
+            try
+            {
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = _context,
+                    EnabledSslProtocols = _protocols,
+                    ApplicationProtocols = [SslApplicationProtocol.Http11],
+                }, _stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _handshakes);
+                var buffer = new byte[4096];
+                int read = await tls.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+                if (read <= 0)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref _requests);
+                var body = "hello"u8.ToArray();
+                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                await tls.WriteAsync(head, _stop.Token).ConfigureAwait(false);
+                await tls.WriteAsync(body, _stop.Token).ConfigureAwait(false);
+                await tls.FlushAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The client refused the handshake or went away; that is what many tests are about.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        await _acceptLoop.ConfigureAwait(false);
+        Task[] pending;
+        lock (_connections)
+        {
+            pending = [.. _connections];
+        }
+
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

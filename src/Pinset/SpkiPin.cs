@@ -14,6 +14,7 @@ public readonly struct SpkiPin : IEquatable<SpkiPin>
 
     private const string CurlPrefix = "sha256//";
     private const string HpkpPrefix = "pin-sha256=";
+    private const int Base64Length = 44;
 
     private readonly Sha256Digest _digest;
 
@@ -87,7 +88,8 @@ public readonly struct SpkiPin : IEquatable<SpkiPin>
 
         var text = value.AsSpan().Trim();
         ReadOnlySpan<char> base64;
-        if (text.StartsWith(CurlPrefix, StringComparison.OrdinalIgnoreCase))
+        // "sha256//..." is curl's prefix, or ours before a base64 that starts with '/': the length tells them apart.
+        if (text.StartsWith(CurlPrefix, StringComparison.OrdinalIgnoreCase) && text.Length != Prefix.Length + Base64Length)
         {
             base64 = text[CurlPrefix.Length..];
         }
@@ -113,7 +115,7 @@ public readonly struct SpkiPin : IEquatable<SpkiPin>
         }
 
         Span<byte> bytes = stackalloc byte[Sha256Digest.Size + 3];
-        if (base64.Length != 44 || Base64.IsValid(base64, out int decodedLength) is false || decodedLength != Sha256Digest.Size
+        if (base64.Length != Base64Length || Base64.IsValid(base64, out int decodedLength) is false || decodedLength != Sha256Digest.Size
             || !Convert.TryFromBase64Chars(base64, bytes, out int written) || written != Sha256Digest.Size)
         {
             error = DescribeBadBase64(value, base64);

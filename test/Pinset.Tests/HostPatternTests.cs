@@ -1,0 +1,71 @@
+namespace Pinset.Tests;
+
+public sealed class HostPatternTests
+{
+    [Theory]
+    [InlineData("api.example.com", "api.example.com")]
+    [InlineData("API.Example.COM", "api.example.com")]
+    [InlineData("api.example.com.", "api.example.com")]
+    [InlineData("bücher.example", "xn--bcher-kva.example")]
+    [InlineData("[::1]", "::1")]
+    [InlineData("0:0:0:0:0:0:0:1", "::1")]
+    [InlineData("127.1", "127.0.0.1")]
+    [InlineData("localhost", "localhost")]
+    public void Normalize_Spellings_CanonicalForm(string host, string expected) => Assert.Equal(expected, HostName.Normalize(host));
+
+    [Fact]
+    public void Normalize_AlreadyCanonical_ReturnsSameString()
+    {
+        var host = "api.example.com";
+        Assert.Same(host, HostName.Normalize(host));
+    }
+
+    [Theory]
+    [InlineData("https://api.example.com", "is a URL")]
+    [InlineData("api.example.com/path", "is a URL")]
+    [InlineData("api.example.com:443", "has a ':' but is not an IPv6 address")]
+    [InlineData("api..example.com", "empty label")]
+    [InlineData("api.example.com..", "empty label")]
+    [InlineData("a*b.example.com", "'*' inside it")]
+    [InlineData("api.exa mple.com", "the character ' '")]
+    [InlineData("1.2.3.999", "not an IPv4 address")]
+    public void Parse_Invalid_ThrowsQuotingValue(string pattern, string expected)
+    {
+        var error = Assert.Throws<PinsetFormatException>(() => HostPattern.Parse(pattern));
+        Assert.Contains($"'{pattern}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("**.com")]
+    [InlineData("*.com")]
+    [InlineData("*.co.uk")]
+    [InlineData("**.co.uk")]
+    [InlineData("*.foo.ck")]
+    [InlineData("*.127.0.0.1")]
+    [InlineData("**.*.example.com")]
+    [InlineData("*")]
+    public void Parse_WildcardOverPublicSuffixOrIp_Throws(string pattern) =>
+        Assert.Throws<PinsetFormatException>(() => HostPattern.Parse(pattern));
+
+    [Theory]
+    [InlineData("*.example.co.uk")]
+    [InlineData("**.exchange.com")]
+    [InlineData("*.www.ck")]
+    public void Parse_WildcardOverRegisteredDomain_Accepted(string pattern) => Assert.Equal(pattern, HostPattern.Parse(pattern).ToString());
+
+    [Theory]
+    [InlineData("*.example.com", "api.example.com", true)]
+    [InlineData("*.example.com", "example.com", false)]
+    [InlineData("*.example.com", "a.b.example.com", false)]
+    [InlineData("*.example.com", "api.badexample.com", false)]
+    [InlineData("**.example.com", "example.com", true)]
+    [InlineData("**.example.com", "a.b.example.com", true)]
+    [InlineData("**.example.com", "notexample.com", false)]
+    [InlineData("api.example.com", "api.example.com", true)]
+    [InlineData("api.example.com", "www.api.example.com", false)]
+    public void Matches_Boundaries(string pattern, string host, bool expected) => Assert.Equal(expected, HostPattern.Parse(pattern).Matches(host));
+
+    [Fact]
+    public void PublicSuffixList_Embedded_HasIcannRules() => Assert.True(PublicSuffixList.RuleCount > 5000);
+}

@@ -51,7 +51,7 @@ public sealed class PinPolicy
 
     /// <summary>Names the policy in messages: its patterns and mode.</summary>
     public override string ToString() =>
-        $"policy {Index} ({string.Join(", ", Hosts)}; {(Mode == PinPolicyMode.Enforce ? "enforce" : "report-only")}{(Expires is { } e ? $"; expires {e:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)})";
+        $"pinning.policies[{Index}] [{string.Join(", ", Hosts)}] {(Mode == PinPolicyMode.Enforce ? "enforce" : "report-only")}{(Expires is { } e ? $", expires {e:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}";
 
     internal bool HasCertificatePins => _certificates.Length > 0;
 

@@ -72,13 +72,12 @@ public sealed class PinValidationResult
     {
         var text = new StringBuilder();
         text.AppendLine(Headline());
-        text.Append("  Host: ").Append(Host);
+        text.Append("  Host: ").AppendLine(Host);
         if (Policy is not null)
         {
-            text.Append(" (matched '").Append(MatchedPattern).Append("' of ").Append(Policy).Append(')');
+            text.Append("  Policy: ").Append(Policy).Append(", matched by '").Append(MatchedPattern).AppendLine("'");
         }
 
-        text.AppendLine();
         if (Detail is not null)
         {
             text.Append("  Detail: ").AppendLine(Detail);

@@ -84,7 +84,7 @@ public sealed class CertificatePinner
         var verdict = ChainMatcher.Match(match.Policy, elements, out var bannedAt);
         if (verdict == PinValidationOutcome.Allowed)
         {
-            return new PinValidationResult(verdict, host, match);
+            return match.Allowed(host);
         }
 
         string? detail = bannedAt >= 0 ? $"Chain certificate {bannedAt} ('{elements[bannedAt].Certificate.Subject}') has a banned key." : null;

@@ -156,5 +156,16 @@ public sealed class PinningPolicy
         _ => _anyDepth,
     };
 
-    internal sealed record Match(PinPolicy Policy, HostPattern Pattern);
+    internal sealed record Match(PinPolicy Policy, HostPattern Pattern)
+    {
+        private PinValidationResult? _allowedExact;
+
+        /// <summary>
+        /// The allowed result for <paramref name="host"/>. For an exact pattern the host is the pattern, so the result is
+        /// one immutable value, made once: the handshake path then allocates nothing. (A race makes it twice, harmlessly.)
+        /// </summary>
+        public PinValidationResult Allowed(string host) => Pattern.Kind == HostPatternKind.Exact
+            ? _allowedExact ??= new PinValidationResult(PinValidationOutcome.Allowed, Pattern.Domain, this)
+            : new PinValidationResult(PinValidationOutcome.Allowed, host, this);
+    }
 }

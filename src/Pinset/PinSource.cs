@@ -70,7 +70,7 @@ public sealed record PinSource
             DerKind.Certificate => FromCertificate(der, spki, sourceName),
             DerKind.CertificateRequest => new PinSource(PinSourceKind.CertificateRequest, SpkiPin.FromSubjectPublicKeyInfo(spki), KeyDescription.Describe(spki))
             {
-                Subject = new X500DistinguishedName(der[subjectRange]).Name,
+                Subject = SubjectOfRequest(der[subjectRange], sourceName),
             },
             _ => new PinSource(PinSourceKind.PublicKey, SpkiPin.FromSubjectPublicKeyInfo(spki), KeyDescription.Describe(spki)),
         };
@@ -78,18 +78,10 @@ public sealed record PinSource
 
     private static PinSource FromCertificate(ReadOnlySpan<byte> der, ReadOnlySpan<byte> spki, string sourceName)
     {
-        X509Certificate2 certificate;
+        // The platform reads some fields lazily, so a malformed date or name surfaces on first access: read them all here.
         try
         {
-            certificate = X509CertificateLoader.LoadCertificate(der);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new PinsetFormatException($"'{sourceName}' holds a certificate that cannot be read: {ex.Message}", ex);
-        }
-
-        using (certificate)
-        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
             return new PinSource(PinSourceKind.Certificate, SpkiPin.FromSubjectPublicKeyInfo(spki), KeyDescription.Describe(spki))
             {
                 Subject = certificate.Subject,
@@ -97,6 +89,22 @@ public sealed record PinSource
                 NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
                 Fingerprint = CertificateFingerprint.FromDer(der),
             };
+        }
+        catch (CryptographicException ex)
+        {
+            throw new PinsetFormatException($"'{sourceName}' holds a certificate that cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    private static string SubjectOfRequest(ReadOnlySpan<byte> name, string sourceName)
+    {
+        try
+        {
+            return new X500DistinguishedName(name).Name;
+        }
+        catch (CryptographicException ex)
+        {
+            throw new PinsetFormatException($"'{sourceName}' holds a certificate signing request whose subject name cannot be read: {ex.Message}", ex);
         }
     }
 

@@ -140,8 +140,30 @@ public sealed class CertificatePinner
     {
         var used = chain.ChainPolicy;
         bool trustMissing = Options.HasCustomTrust
-            && (used.TrustMode != X509ChainTrustMode.CustomRootTrust || !Options.CustomTrustRoots!.Cast<X509Certificate2>().All(root => used.CustomTrustStore.Contains(root)));
+            && (used.TrustMode != X509ChainTrustMode.CustomRootTrust || !ContainsAll(used.CustomTrustStore, Options.CustomTrustRoots!));
         bool revocationMissing = Options.CheckCertificateRevocation && used.RevocationMode == X509RevocationMode.NoCheck;
         return trustMissing || revocationMissing;
+    }
+
+    /// <summary>True when every root is in the store; by reference first (the adapters' own policy), then by bytes. No allocation.</summary>
+    private static bool ContainsAll(X509Certificate2Collection store, X509Certificate2Collection roots)
+    {
+        for (int r = 0; r < roots.Count; r++)
+        {
+            var root = roots[r];
+            bool found = false;
+            for (int s = 0; s < store.Count && !found; s++)
+            {
+                var candidate = store[s];
+                found = ReferenceEquals(candidate, root) || candidate.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span);
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -122,6 +122,26 @@ public sealed class AdapterTests : IDisposable
         Assert.Equal(0, interceptor.Requests);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HttpClientHandler_ChainRebuiltToCustomRoots_StillRefusesUntrustedChain(bool wrongName)
+    {
+        // HttpClientHandler takes no chain policy, so the pinner builds the chain again to its roots; that build must
+        // keep the platform's verdicts: an issuer outside the roots, and a certificate for another name, are refused.
+        var policy = PinningPolicy.Create(new() { Policies = [new() { Hosts = [TestPki.Host], Pins = [SpkiPin.FromCertificate(_pki.InterceptorLeaf).ToString(), _pki.InterceptorRoot.Pin.ToString()] }] });
+        var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = wrongName ? _pki.TrustBoth() : [_pki.Root.Certificate] });
+        using var otherName = _pki.InterceptorRoot.IssueServer(["other.exchange.example"]);
+        await using var server = LoopbackTlsServer.Start(wrongName ? otherName : _pki.InterceptorLeaf);
+        using var client = new HttpClient(new HttpClientHandler().UseCertificatePinning(pinner));
+        var request = new HttpRequestMessage(HttpMethod.Get, $"https://localhost:{server.Port}/");
+        request.Headers.Host = TestPki.Host;
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
+        var pinning = Assert.IsType<PinValidationException>(error.InnerException);
+        Assert.Equal(PinValidationOutcome.PlatformValidationFailed, pinning.Result.Outcome);
+        Assert.Equal(0, server.Requests);
+    }
+
     [Fact]
     public void UseCertificatePinning_Twice_SecondCallDoesNothing()
     {

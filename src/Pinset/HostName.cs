@@ -67,7 +67,7 @@ public static class HostName
 
         try
         {
-            name = Ascii.IsValid(name) ? name.ToLowerInvariant() : Idn.GetAscii(name).ToLowerInvariant();
+            name = ToLowerAscii(name);
         }
         catch (ArgumentException)
         {
@@ -78,6 +78,10 @@ public static class HostName
         normalized = name;
         return CheckLabels(host, name, out error);
     }
+
+    /// <summary>Lower case, and punycode for anything beyond ASCII.</summary>
+    /// <exception cref="ArgumentException">The name is not a valid internationalised domain name.</exception>
+    internal static string ToLowerAscii(string name) => Ascii.IsValid(name) ? name.ToLowerInvariant() : Idn.GetAscii(name).ToLowerInvariant();
 
     /// <summary>True when the normalised name is an IPv4 or IPv6 literal.</summary>
     internal static bool IsIPAddress(string normalized) =>

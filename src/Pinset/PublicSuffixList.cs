@@ -1,6 +1,3 @@
-using System.Text;
-using System.Globalization;
-
 namespace Pinset;
 
 /// <summary>
@@ -31,7 +28,6 @@ internal static class PublicSuffixList
         using var stream = typeof(PublicSuffixList).Assembly.GetManifestResourceStream("Pinset.public_suffix_list.dat")
             ?? throw new InvalidOperationException("The embedded Public Suffix List 'Pinset.public_suffix_list.dat' is missing from the Pinset assembly; the build is broken.");
         using var reader = new StreamReader(stream);
-        var idn = new IdnMapping();
         var rules = new Rules();
         while (reader.ReadLine() is { } line)
         {
@@ -51,7 +47,7 @@ internal static class PublicSuffixList
                 (set, rule) = (rules.Exceptions, rule[1..]);
             }
 
-            set.Add(Ascii.IsValid(rule) ? rule.ToLowerInvariant() : idn.GetAscii(rule).ToLowerInvariant());
+            set.Add(HostName.ToLowerAscii(rule));
         }
 
         if (rules.Exact.Count < 1000)

@@ -104,35 +104,13 @@ public sealed class CertificatePinner
         SslPolicyErrors errors = SslPolicyErrors.None,
         PinValidationOutcome? enforced = null)
     {
-        var validated = new List<ChainCertificate>(chain.ChainElements.Count);
-        foreach (var element in chain.ChainElements)
-        {
-            validated.Add(ChainCertificate.From(element.Certificate));
-        }
-
-        // The platform puts what the server sent into the chain's extra store, leaf included.
-        var served = new List<ChainCertificate>();
-        using (var loaded = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()))
-        {
-            served.Add(ChainCertificate.From(loaded ?? (X509Certificate2)certificate));
-        }
-
-        foreach (var extra in chain.ChainPolicy.ExtraStore)
-        {
-            var copy = ChainCertificate.From(extra);
-            if (!served.Exists(c => c.Fingerprint == copy.Fingerprint))
-            {
-                served.Add(copy);
-            }
-        }
-
         return new PinValidationResult(outcome, host, match)
         {
             EnforcedOutcome = enforced,
             PlatformErrors = errors,
             Detail = detail,
-            ValidatedChain = validated,
-            ServedChain = served,
+            ValidatedChain = ChainCertificate.FromChain(chain),
+            ServedChain = ChainCertificate.FromServed(certificate, chain),
         };
     }
 

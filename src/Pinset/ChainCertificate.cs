@@ -61,6 +61,45 @@ public sealed record ChainCertificate
             located ? KeyDescription.Describe(spki) : "unknown");
     }
 
+    /// <summary>Copies the chain the platform built, leaf first.</summary>
+    public static IReadOnlyList<ChainCertificate> FromChain(X509Chain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var copies = new List<ChainCertificate>(chain.ChainElements.Count);
+        foreach (var element in chain.ChainElements)
+        {
+            copies.Add(From(element.Certificate));
+        }
+
+        return copies;
+    }
+
+    /// <summary>
+    /// Copies what the server sent: its certificate, then the rest of what it sent, which the platform puts in the
+    /// chain's extra store (the leaf included, so it is left out the second time).
+    /// </summary>
+    public static IReadOnlyList<ChainCertificate> FromServed(X509Certificate certificate, X509Chain chain)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(chain);
+        var served = new List<ChainCertificate>();
+        using (var loaded = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()))
+        {
+            served.Add(From(loaded ?? (X509Certificate2)certificate));
+        }
+
+        foreach (var extra in chain.ChainPolicy.ExtraStore)
+        {
+            var copy = From(extra);
+            if (!served.Exists(c => c.Fingerprint == copy.Fingerprint))
+            {
+                served.Add(copy);
+            }
+        }
+
+        return served;
+    }
+
     /// <summary>One line: the pin, then the subject.</summary>
     public override string ToString() => $"{Pin?.ToString() ?? "(no public key found)"}: {Subject}";
 }

@@ -4,10 +4,12 @@ using System.Security.Cryptography.X509Certificates;
 namespace Pinset;
 
 /// <summary>Says in words why the platform refused a chain: its policy errors and each element's status.</summary>
-internal static class ChainStatusText
+public static class ChainStatusText
 {
+    /// <summary>One sentence: what the platform reported, with each chain element's status.</summary>
     public static string Describe(SslPolicyErrors errors, X509Chain chain)
     {
+        ArgumentNullException.ThrowIfNull(chain);
         var parts = new List<string>();
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {

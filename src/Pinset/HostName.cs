@@ -159,6 +159,12 @@ public static class HostName
                 return false;
             }
 
+            if (label[0] == '-' || label[^1] == '-')
+            {
+                error = $"Host '{original}' has the label '{label}', which starts or ends with '-'; DNS labels do not.";
+                return false;
+            }
+
             foreach (char c in label)
             {
                 if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_'))

@@ -87,7 +87,7 @@ internal static class PinPolicyCompiler
         }
     }
 
-    private static DateTimeOffset? ParseExpiry(string? expires, Action<string> error)
+    internal static DateTimeOffset? ParseExpiry(string? expires, Action<string> error)
     {
         if (expires is null)
         {

@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Pinset.Cli;
+
+/// <summary>
+/// <c>pinset check</c>: the pre-flight and monitoring job. For each target: does the validated chain satisfy the policy
+/// today, and will it still after the next rotation (a backup pin not in today's chain, pins not on the leaf alone, no
+/// expiry within the warning window)?
+/// </summary>
+internal static class CheckCommand
+{
+    public static Command Create(CliOutput output, Option<bool> json)
+    {
+        var policyFile = new Argument<FileInfo>("policy") { Description = "The policy file to check." };
+        var targets = new Argument<string[]>("target") { Description = "Servers to check (default: every exact host of the policy on port 443).", Arity = ArgumentArity.ZeroOrMore };
+        var warnDays = new Option<int>("--warn-days") { Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
+        var concurrency = new Option<int>("--concurrency") { Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };
+        var report = new Option<bool>("--report") { Description = "Send an RFC 7469 report for each failing target to the policy's report URIs." };
+        var connection = new ConnectionOptions();
+        var command = new Command("check", "Check a policy against live servers: today's verdict and the rotation risks.") { policyFile, targets, warnDays, concurrency, report };
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancel) =>
+        {
+            var settings = connection.Read(parse);
+            var path = parse.GetValue(policyFile)!;
+            var policy = PinningPolicy.Load(path.FullName);
+            int days = parse.GetValue(warnDays);
+            int bound = parse.GetValue(concurrency);
+            if (days < 0 || bound is < 1 or > 256)
+            {
+                throw new CliException(ExitCodes.BadInput, $"--warn-days '{days}' must be 0 or more and --concurrency '{bound}' from 1 to 256.");
+            }
+
+            var servers = Targets(parse.GetValue(targets) ?? [], policy, path);
+            var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time });
+            var findings = await RunAllAsync(servers, settings, pinner, days, bound, output, cancel).ConfigureAwait(false);
+            if (parse.GetValue(report))
+            {
+                await CheckReporter.SendAsync(findings, output, cancel).ConfigureAwait(false);
+            }
+
+            Print(output, findings, parse.GetValue(json));
+            return findings.Any(f => f.Failed) ? ExitCodes.Refused : findings.Any(f => f.Risks.Count > 0) ? ExitCodes.RotationRisk : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static List<ServerTarget> Targets(string[] given, PinningPolicy policy, FileInfo path)
+    {
+        if (given.Length == 0)
+        {
+            var exact = policy.Policies.SelectMany(p => p.Hosts).Where(h => h.Kind == HostPatternKind.Exact).Select(h => new ServerTarget(h.Domain, 443)).ToList();
+            return exact.Count > 0 ? exact : throw new CliException(ExitCodes.BadInput, $"'{path}' has only wildcard host patterns; name the servers to check as targets.");
+        }
+
+        return [.. given.Select(text => ServerTarget.TryParse(text, out var target, out var error) ? target : throw new CliException(ExitCodes.BadInput, error))];
+    }
+
+    private static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliOutput output, CancellationToken cancel)
+    {
+        using var gate = new SemaphoreSlim(bound);
+        var findings = new CheckFinding[servers.Count];
+        async Task RunAsync(int index, Action? advance)
+        {
+            await gate.WaitAsync(cancel).ConfigureAwait(false);
+            try
+            {
+                findings[index] = await CheckOneAsync(servers[index], settings, pinner, days, output.Time.GetUtcNow(), cancel).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+                advance?.Invoke();
+            }
+        }
+
+        if (!output.Interactive)
+        {
+            await Task.WhenAll(servers.Select((_, i) => RunAsync(i, null))).ConfigureAwait(false);
+            return findings;
+        }
+
+        await output.ErrorConsole.Progress().StartAsync(async context =>
+        {
+            var task = context.AddTask($"Checking {servers.Count} servers", maxValue: servers.Count);
+            await Task.WhenAll(servers.Select((_, i) => RunAsync(i, () => task.Increment(1)))).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return findings;
+    }
+
+    private static async Task<CheckFinding> CheckOneAsync(ServerTarget server, ConnectionSettings settings, CertificatePinner pinner, int days, DateTimeOffset now, CancellationToken cancel)
+    {
+        ProbeResult probe;
+        try
+        {
+            probe = await TlsProbe.ProbeAsync(server, settings, pinner, cancel).ConfigureAwait(false);
+        }
+        catch (CliException ex) when (ex.ExitCode == ExitCodes.ConnectFailed)
+        {
+            return new CheckFinding(server, null, "UNREACHABLE", ex.Message, true, []);
+        }
+
+        var result = probe.Pinning!;
+        var (verdict, failed) = result.Outcome switch
+        {
+            PinValidationOutcome.Allowed => ("OK", false),
+            PinValidationOutcome.PolicyExpired => ("EXPIRED POLICY", false),
+            PinValidationOutcome.ReportOnlyMismatch => ("MISMATCH (report-only)", true),
+            PinValidationOutcome.PlatformValidationFailed => ("UNTRUSTED", true),
+            PinValidationOutcome.NotPinned => ("NOT PINNED", true),
+            _ => (result.Outcome == PinValidationOutcome.BannedPin ? "BANNED PIN" : "PIN MISMATCH", true),
+        };
+        string detail = result.Outcome switch
+        {
+            PinValidationOutcome.NotPinned => $"No policy matches '{result.Host}'.",
+            PinValidationOutcome.PlatformValidationFailed => probe.PlatformDetail ?? result.Detail ?? string.Empty,
+            PinValidationOutcome.Allowed => string.Empty,
+            _ => result.Detail ?? "No pinned key is in the validated chain.",
+        };
+        var policy = result.Policy;
+        var risks = policy is null || result.Outcome == PinValidationOutcome.PlatformValidationFailed ? [] : Risks(policy, probe.ValidatedChain, days, now);
+        return new CheckFinding(server, result, verdict, detail, failed, risks);
+    }
+
+    /// <summary>The rotation risks of a policy against today's validated chain.</summary>
+    internal static List<string> Risks(PinPolicy policy, IReadOnlyList<ChainCertificate> chain, int days, DateTimeOffset now)
+    {
+        var risks = new List<string>();
+        var inChain = chain.Select(c => c.Pin).OfType<SpkiPin>().ToHashSet();
+        if (policy.Pins.All(inChain.Contains) && policy.Certificates.Count == 0)
+        {
+            risks.Add("No backup pin: every pin of the policy is in today's chain, so a key rotation leaves none that matches (HPKP's rule: keep one pin that is not in the chain).");
+        }
+
+        var matched = chain.Select((c, i) => (c, i)).Where(x => x.c.Pin is { } pin && policy.Pins.Contains(pin) || policy.Certificates.Contains(x.c.Fingerprint)).ToList();
+        if (matched.Count > 0 && matched.All(x => x.i == 0))
+        {
+            risks.Add("Leaf only: the only pins that match are on the leaf certificate, which changes at each renewal (the classic CDN outage). Pin the issuing CA's key as well.");
+        }
+
+        var horizon = now.AddDays(days);
+        if (policy.Expires is { } expires && expires <= horizon && expires > now)
+        {
+            risks.Add($"The policy expires on {expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {days} days; after that it is not enforced.");
+        }
+
+        foreach (var (certificate, _) in matched.Where(x => x.c.NotAfter <= horizon))
+        {
+            risks.Add($"The pinned certificate '{certificate.Subject}' expires on {certificate.NotAfter.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {days} days; make sure its successor keeps a pinned key.");
+        }
+
+        return risks;
+    }
+
+    private static void Print(CliOutput output, CheckFinding[] findings, bool asJson)
+    {
+        if (asJson)
+        {
+            output.Out.WriteLine(JsonDocumentWriter.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("targets");
+                foreach (var finding in findings)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("target", finding.Target.ToString());
+                    w.WriteString("verdict", finding.Verdict);
+                    w.WriteBoolean("failed", finding.Failed);
+                    w.WriteString("detail", finding.Detail);
+                    JsonDocumentWriter.WriteStrings(w, "risks", finding.Risks);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+            return;
+        }
+
+        foreach (var finding in findings)
+        {
+            var colour = finding.Failed ? "red" : finding.Risks.Count > 0 ? "yellow" : "green";
+            output.Console.MarkupLine($"[{colour}]{Markup.Escape(finding.Verdict)}[/]  {Markup.Escape(finding.Target.ToString())}{(finding.Detail.Length > 0 ? "  " + Markup.Escape(finding.Detail.Split('\n')[0]) : string.Empty)}");
+            foreach (var risk in finding.Risks)
+            {
+                output.Console.MarkupLine($"    [yellow]risk:[/] {Markup.Escape(risk)}");
+            }
+        }
+
+        int failed = findings.Count(f => f.Failed), risky = findings.Count(f => !f.Failed && f.Risks.Count > 0);
+        output.Out.WriteLine($"{findings.Length} checked: {failed} failing, {risky} with rotation risks, {findings.Length - failed - risky} fine.");
+    }
+}
+
+/// <summary>What check found for one target.</summary>
+internal sealed record CheckFinding(ServerTarget Target, PinValidationResult? Result, string Verdict, string Detail, bool Failed, IReadOnlyList<string> Risks);

@@ -1,0 +1,110 @@
+using System.CommandLine;
+
+namespace Pinset.Cli;
+
+/// <summary><c>pinset convert</c>: one policy, every ecosystem's form.</summary>
+internal static class ConvertCommand
+{
+    public static Command Create(CliOutput output, Option<bool> json)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A JSON policy, an Android network_security_config.xml, or an HPKP header line." };
+        var to = new Option<string>("--to") { Description = "The form to write.", Required = true };
+        to.AcceptOnlyFromAmong(PolicyFormat.All);
+        var host = new Option<string?>("--host") { Description = "The host an HPKP header was served by (required to read one)." };
+        var command = new Command("convert", "Convert a policy between Pinset JSON, curl, HPKP, OkHttp, TrustKit and Android formats.") { file, to, host };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            var configuration = Read(path, parse.GetValue(host), output.Time.GetUtcNow());
+            var warnings = Validate(configuration);
+            var format = parse.GetValue(to)!;
+            var text = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
+            if (parse.GetValue(json))
+            {
+                output.Out.WriteLine(JsonDocumentWriter.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("format", format);
+                    w.WriteString("output", text);
+                    JsonDocumentWriter.WriteStrings(w, "warnings", warnings);
+                    w.WriteEndObject();
+                }));
+            }
+            else
+            {
+                output.Out.Write(text);
+                warnings.ForEach(output.Warn);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static PinningConfiguration Read(FileInfo file, string? host, DateTimeOffset now)
+    {
+        if (Directory.Exists(file.FullName))
+        {
+            throw new CliException(ExitCodes.BadInput, $"'{file}' is a directory; give a policy file.");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(file.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.BadInput, $"'{file}' cannot be read: {ex.Message}", ex);
+        }
+
+        var start = text.TrimStart();
+        if (start.StartsWith('{'))
+        {
+            return PinningConfigurationJson.Parse(text, file.ToString());
+        }
+
+        if (start.StartsWith('<'))
+        {
+            return AndroidNetworkSecurityConfig.Read(text, file.ToString());
+        }
+
+        if (start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase))
+        {
+            return host is null
+                ? throw new CliException(ExitCodes.BadInput, $"'{file}' is an HPKP header, which names no host; give --host HOST.")
+                : HpkpHeader.Read(start.Split('\n')[0], HostName.Normalize(host), now);
+        }
+
+        throw new CliException(ExitCodes.BadInput, $"'{file}' is not a JSON policy, an Android network_security_config.xml or an HPKP header line.");
+    }
+
+    /// <summary>
+    /// Every rule of a policy holds but one: a policy that another ecosystem allowed with a single pin is converted
+    /// (with a warning) rather than refused, since refusing would leave the user with nothing to fix it in.
+    /// </summary>
+    private static List<string> Validate(PinningConfiguration configuration)
+    {
+        PinningPolicy.Create(configuration with { Policies = [.. configuration.Policies.Select(p => p with { Mode = "report-only" })] });
+        var warnings = new List<string>();
+        for (int i = 0; i < configuration.Policies.Count; i++)
+        {
+            var policy = configuration.Policies[i];
+            if (policy.Mode != "report-only" && policy.Pins.Concat(policy.Certificates).Distinct().Count() < 2)
+            {
+                warnings.Add($"pinning.policies[{i}] ('{string.Join("', '", policy.Hosts)}') is enforced with one pin; Pinset refuses to load it until a backup pin is added.");
+            }
+        }
+
+        // The mode the document asked for is checked too: 'report-only' was substituted above only to waive the backup rule.
+        foreach (var policy in configuration.Policies)
+        {
+            if (policy.Mode is not null and not "enforce" and not "report-only")
+            {
+                throw new PinningConfigurationException($"'mode' is '{policy.Mode}'; expected 'enforce' or 'report-only'.");
+            }
+        }
+
+        return warnings;
+    }
+}

@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Pinset.Cli;
+
+/// <summary><c>pinset pin</c>: the pins of a server's validated chain, or of certificates, keys and requests in files.</summary>
+internal static class PinCommand
+{
+    public static Command Create(CliOutput output, Option<bool> json)
+    {
+        var targets = new Argument<string[]>("target") { Description = "https://host[:port]/..., host[:port], or a PEM/DER certificate, bundle, public key or CSR file.", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "How to print the pins.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong(["text", .. PolicyFormat.All]);
+        var host = new Option<string?>("--host") { Description = "The host to name in --format output (default: the server's host)." };
+        var insecure = new Option<bool>("--insecure") { Description = "Show the chain even when the platform does not trust it. For inspection only: never pin a chain you cannot validate." };
+        var connection = new ConnectionOptions();
+        var command = new Command("pin", "Print the pins of a server's validated chain (leaf first) or of the keys in files.") { targets, format, host, insecure };
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancel) =>
+        {
+            var settings = connection.Read(parse);
+            var groups = new List<PinGroup>();
+            foreach (var target in parse.GetValue(targets)!)
+            {
+                groups.Add(await ReadAsync(target, settings, parse.GetValue(insecure), output, cancel).ConfigureAwait(false));
+            }
+
+            Print(output, groups, parse.GetValue(json) ? PolicyFormat.Json + "-document" : parse.GetValue(format)!, parse.GetValue(host));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private sealed record PinGroup(string Target, string? Host, bool Trusted, IReadOnlyList<(ChainCertificate? Certificate, PinSource? Source, bool OnPath)> Items);
+
+    private static async Task<PinGroup> ReadAsync(string target, ConnectionSettings settings, bool insecure, CliOutput output, CancellationToken cancel)
+    {
+        if (Directory.Exists(target))
+        {
+            throw new CliException(ExitCodes.BadInput, $"'{target}' is a directory; give a certificate, key or CSR file, or a server.");
+        }
+
+        if (File.Exists(target))
+        {
+            try
+            {
+                var sources = PinSource.ReadAll(await File.ReadAllBytesAsync(target, cancel).ConfigureAwait(false), target);
+                return new PinGroup(target, null, true, [.. sources.Select(s => ((ChainCertificate?)null, (PinSource?)s, true))]);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException(ExitCodes.BadInput, $"'{target}' cannot be read: {ex.Message}", ex);
+            }
+        }
+
+        if (!ServerTarget.TryParse(target, out var server, out var error))
+        {
+            throw new CliException(ExitCodes.BadInput, error);
+        }
+
+        var probe = await TlsProbe.ProbeAsync(server, settings, null, cancel).ConfigureAwait(false);
+        if (!probe.PlatformTrusted)
+        {
+            if (!insecure)
+            {
+                throw new CliException(ExitCodes.Untrusted, $"The platform does not trust the chain of '{server}' for '{probe.TlsName}': {probe.PlatformDetail} Use --ca-file for a private CA; --insecure shows the chain anyway, for inspection only.");
+            }
+
+            output.Warn($"INSECURE: the platform does NOT trust the chain of '{server}' ({probe.PlatformDetail}). These pins are shown for inspection only; do not pin a chain you cannot validate.");
+        }
+
+        var onPath = probe.ValidatedChain.Select(c => c.Fingerprint).ToHashSet();
+        var items = probe.ValidatedChain.Select(c => ((ChainCertificate?)c, (PinSource?)null, true))
+            .Concat(probe.Served.Where(c => !onPath.Contains(c.Fingerprint)).Select(c => ((ChainCertificate?)c, (PinSource?)null, false)))
+            .ToList();
+        return new PinGroup(server.ToString(), probe.TlsName, probe.PlatformTrusted, items);
+    }
+
+    private static void Print(CliOutput output, List<PinGroup> groups, string format, string? host)
+    {
+        if (format == "text")
+        {
+            foreach (var group in groups)
+            {
+                if (groups.Count > 1)
+                {
+                    output.Out.WriteLine($"# {group.Target}");
+                }
+
+                foreach (var (certificate, source, onPath) in group.Items)
+                {
+                    output.Out.WriteLine(certificate is not null ? Line(certificate, onPath) : Line(source!));
+                }
+            }
+
+            return;
+        }
+
+        if (format == PolicyFormat.Json + "-document")
+        {
+            output.Out.WriteLine(JsonDocumentWriter.Write(json =>
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("targets");
+                foreach (var group in groups)
+                {
+                    WriteGroup(json, group);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }));
+            return;
+        }
+
+        var pins = groups.SelectMany(g => g.Items).Where(i => i.OnPath).Select(i => (i.Certificate?.Pin ?? i.Source?.Pin)?.ToString()).OfType<string>().Distinct().ToList();
+        var name = host ?? groups.Select(g => g.Host).FirstOrDefault(h => h is not null);
+        if (name is null && format != PolicyFormat.Curl)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--format {format} names a host; give --host when the targets are files.");
+        }
+
+        var configuration = new PinningConfiguration { Policies = [new PinPolicyConfiguration { Hosts = [name ?? "localhost"], Pins = pins }] };
+        var warnings = new List<string>();
+        output.Out.Write(PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings));
+        warnings.ForEach(output.Warn);
+        if (pins.Count < 2)
+        {
+            output.Warn("only one pin: an enforced policy also needs a backup pin that is not in today's chain ('pinset backup-key' makes one).");
+        }
+    }
+
+    private static string Line(ChainCertificate certificate, bool onPath) =>
+        $"{certificate.Pin?.ToString() ?? "(no key found)"}  {certificate.Subject}  issuer={certificate.Issuer}  expires={certificate.NotAfter.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}  key={certificate.KeyAlgorithm}"
+        + (onPath ? string.Empty : "  (sent by the server, not on the validated path)");
+
+    private static string Line(PinSource source) =>
+        $"{source.Pin}  {source.Subject ?? "(public key)"}  kind={source.Kind}"
+        + (source.Issuer is null ? string.Empty : $"  issuer={source.Issuer}")
+        + (source.NotAfter is { } notAfter ? $"  expires={notAfter.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : string.Empty)
+        + $"  key={source.KeyAlgorithm}";
+
+    private static void WriteGroup(Utf8JsonWriter json, PinGroup group)
+    {
+        json.WriteStartObject();
+        json.WriteString("target", group.Target);
+        json.WriteBoolean("trusted", group.Trusted);
+        json.WriteStartArray("certificates");
+        foreach (var (certificate, source, onPath) in group.Items)
+        {
+            if (certificate is not null)
+            {
+                JsonDocumentWriter.WriteCertificate(json, certificate, onPath);
+                continue;
+            }
+
+            json.WriteStartObject();
+            json.WriteString("pin", source!.Pin.ToString());
+            json.WriteString("kind", source.Kind.ToString());
+            json.WriteString("subject", source.Subject);
+            json.WriteString("issuer", source.Issuer);
+            if (source.NotAfter is { } notAfter)
+            {
+                json.WriteString("notAfter", notAfter);
+            }
+
+            json.WriteString("keyAlgorithm", source.KeyAlgorithm);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine.Help;
+using System.CommandLine;
+
+namespace Pinset.Cli;
+
+/// <summary>Builds every command in one place and runs one command line, turning every failure into its exit code.</summary>
+internal static class PinsetCli
+{
+    public static Command Build(CliOutput output)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text.", Recursive = true };
+        // A plain command named 'pinset' rather than RootCommand, whose name would be the assembly's ('Pinset.Cli').
+        var root = new Command("pinset", "pinset: compute, verify, check, convert and rotate TLS public-key pins.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            PinCommand.Create(output, json),
+            VerifyCommand.Create(output, json),
+            CheckCommand.Create(output, json),
+            ConvertCommand.Create(output, json),
+            BackupKeyCommand.Create(output, json),
+            DemoCommand.Create(output, json),
+        };
+        root.Options.Add(json);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliOutput output, CancellationToken cancel)
+    {
+        var parse = Build(output).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                output.Error.WriteLine($"error: {error.Message}");
+            }
+
+            output.Error.WriteLine("Run 'pinset --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error, EnableDefaultExceptionHandler = false }, cancel).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            output.Error.WriteLine($"error: {ex.Message}");
+            return ex.ExitCode;
+        }
+        catch (PinsetFormatException ex)
+        {
+            output.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}

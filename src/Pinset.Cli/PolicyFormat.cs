@@ -1,0 +1,26 @@
+namespace Pinset.Cli;
+
+/// <summary>The ecosystems' forms a policy is printed in, shared by <c>pin --format</c> and <c>convert --to</c>.</summary>
+internal static class PolicyFormat
+{
+    public const string Json = "json";
+    public const string Curl = "curl";
+    public const string Hpkp = "hpkp";
+    public const string OkHttp = "okhttp";
+    public const string TrustKit = "trustkit";
+    public const string AndroidNsc = "android-nsc";
+
+    public static string[] All { get; } = [Json, Curl, Hpkp, OkHttp, TrustKit, AndroidNsc];
+
+    /// <summary>The configuration in <paramref name="format"/>; what the target cannot express goes to <paramref name="warnings"/>.</summary>
+    public static string Write(string format, PinningConfiguration configuration, DateTimeOffset now, List<string> warnings) => format switch
+    {
+        Json => PinningConfigurationJsonWriter.Write(configuration),
+        Curl => EcosystemSnippets.Curl(configuration),
+        Hpkp => string.Join('\n', HpkpHeader.Write(configuration, now, warnings)) + "\n",
+        OkHttp => EcosystemSnippets.OkHttp(configuration, warnings),
+        TrustKit => EcosystemSnippets.TrustKit(configuration, warnings),
+        AndroidNsc => AndroidNetworkSecurityConfig.Write(configuration, warnings),
+        _ => throw new CliException(ExitCodes.BadInput, $"Format '{format}' is not one of {string.Join(", ", All)}."),
+    };
+}

@@ -1,0 +1,3 @@
+using Pinset.Cli;
+
+return await PinsetCli.RunAsync(args, CliOutput.ForConsole(), CancellationToken.None).ConfigureAwait(false);

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Pinset.Cli;
+
+/// <summary>What one TLS handshake showed: the chain the platform validated, what the server sent, and the verdicts.</summary>
+internal sealed record ProbeResult(
+    ServerTarget Target,
+    string TlsName,
+    IReadOnlyList<ChainCertificate> ValidatedChain,
+    IReadOnlyList<ChainCertificate> Served,
+    SslPolicyErrors PlatformErrors,
+    string? PlatformDetail,
+    PinValidationResult? Pinning)
+{
+    public bool PlatformTrusted => PlatformErrors == SslPolicyErrors.None;
+}
+
+/// <summary>
+/// Connects to a server and runs the TLS handshake far enough to see its certificate chain. The certificate callback
+/// records the chain and returns the platform's verdict (or the pinner's, which includes it): it never accepts what the
+/// platform refused. The connection is closed without sending application data.
+/// </summary>
+internal static class TlsProbe
+{
+    public static async Task<ProbeResult> ProbeAsync(ServerTarget target, ConnectionSettings settings, CertificatePinner? pinner, CancellationToken cancel)
+    {
+        string tlsName = settings.Sni ?? target.Host;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(settings.Timeout);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var resolved = settings.Resolves.FirstOrDefault(r => r.Host == target.Host && r.Port == target.Port);
+        try
+        {
+            if (resolved is not null)
+            {
+                await socket.ConnectAsync(new IPEndPoint(resolved.Address, target.Port), timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.ConnectAsync(new DnsEndPoint(target.Host, target.Port), timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
+                ? $"Could not connect to '{target}': no answer within {settings.Timeout.TotalSeconds:0.#} seconds."
+                : $"Could not connect to '{target}'{(resolved is null ? string.Empty : $" at {resolved.Address}")}: {ex.Message}", ex);
+        }
+
+        ProbeResult? seen = null;
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = tlsName,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                seen = Capture(target, tlsName, certificate, chain, errors, pinner);
+                return seen.Pinning?.IsAllowed ?? seen.PlatformTrusted;
+            },
+        };
+        if (settings.Roots is { Count: > 0 } roots)
+        {
+            options.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            options.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
+        }
+
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var tls = new SslStream(stream);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (seen is null && ex is AuthenticationException or IOException or OperationCanceledException)
+        {
+            throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
+                ? $"The TLS handshake with '{target}' did not finish within {settings.Timeout.TotalSeconds:0.#} seconds."
+                : $"The TLS handshake with '{target}' failed before a certificate was received: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            // The callback refused, having recorded why; the verdict is in the result.
+        }
+
+        return seen ?? throw new CliException(ExitCodes.ConnectFailed, $"'{target}' completed no TLS handshake.");
+    }
+
+    private static ProbeResult Capture(ServerTarget target, string tlsName, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, CertificatePinner? pinner)
+    {
+        return new ProbeResult(
+            target,
+            tlsName,
+            chain is null ? [] : ChainCertificate.FromChain(chain),
+            chain is null || certificate is null ? [] : ChainCertificate.FromServed(certificate, chain),
+            errors,
+            errors == SslPolicyErrors.None || chain is null ? null : ChainStatusText.Describe(errors, chain),
+            pinner?.Validate(tlsName, certificate, chain, errors));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Pinset;
+
+/// <summary>Writes a configuration as the JSON document <see cref="PinningConfigurationJson"/> reads, with default values left out.</summary>
+public static class PinningConfigurationJsonWriter
+{
+    /// <summary>The document, indented, ending with a newline.</summary>
+    public static string Write(PinningConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("pinning");
+            json.WriteStartArray("policies");
+            foreach (var policy in configuration.Policies)
+            {
+                json.WriteStartObject();
+                WriteArray(json, "hosts", policy.Hosts, always: true);
+                WriteArray(json, "pins", policy.Pins, always: true);
+                WriteArray(json, "certificates", policy.Certificates, always: false);
+                WriteArray(json, "bannedPins", policy.BannedPins, always: false);
+                if (policy.Expires is not null)
+                {
+                    json.WriteString("expires", policy.Expires);
+                }
+
+                if (policy.Mode is not null and not "enforce")
+                {
+                    json.WriteString("mode", policy.Mode);
+                }
+
+                WriteArray(json, "reportUris", policy.ReportUris, always: false);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (configuration.RequirePinnedHosts)
+            {
+                json.WriteBoolean("requirePinnedHosts", true);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void WriteArray(Utf8JsonWriter json, string name, IList<string>? values, bool always)
+    {
+        if (!always && (values is null || values.Count == 0))
+        {
+            return;
+        }
+
+        json.WriteStartArray(name);
+        foreach (var value in values ?? [])
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}

@@ -82,14 +82,28 @@ public sealed class CertificatePinnerTests : IDisposable
     [Fact]
     public async Task Validate_GenuineCertificatesStuffedIntoAttackerChain_Refused()
     {
-        // CVE-2016-2402: the interceptor sends the genuine leaf and intermediate after its own leaf. They are served,
-        // but not on the path the platform validated, so they must not satisfy the pins.
-        await using var server = LoopbackTlsServer.Start(_pki.InterceptorLeaf, [_pki.InterceptorLeaf, _pki.Leaf, _pki.Intermediate.Certificate]);
-        var outcome = await TlsClient.ConnectAsync(server, _pki.Pinner(_pki.LeafPin, _pki.Intermediate.Pin));
+        // CVE-2016-2402: the interceptor sends the genuine leaf and intermediate after its own leaf (openssl s_server
+        // sends exactly that). They are served, but not on the path the platform validated, so they must not satisfy the pins.
+        await using var server = await OpenSslTlsServer.StartAsync(_pki.InterceptorLeaf, [_pki.Leaf, _pki.Intermediate.Certificate]);
+        var outcome = await TlsClient.ConnectAsync(server.ConnectAsync, _pki.Pinner(_pki.LeafPin, _pki.Intermediate.Pin));
         var error = Assert.IsType<PinValidationException>(outcome.Error);
         Assert.Equal(PinValidationOutcome.PinMismatch, error.Result.Outcome);
-        Assert.Equal(0, server.Requests);
-        Assert.DoesNotContain(error.Result.ValidatedChain, c => c.Pin == _pki.LeafPin);
+        Assert.False(server.ReceivedRequest);
+        Assert.Contains(error.Result.ServedChain, c => c.Pin == _pki.LeafPin);
+        Assert.Contains(error.Result.ServedChain, c => c.Pin == _pki.Intermediate.Pin);
+        Assert.DoesNotContain(error.Result.ValidatedChain, c => c.Pin == _pki.LeafPin || c.Pin == _pki.Intermediate.Pin);
+        Assert.Contains("Served by the server, in order:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_StuffedChainToGenuinePins_ControlPasses()
+    {
+        // The control for the test above: the same server and client, with the pin the attacker's path does carry.
+        await using var server = await OpenSslTlsServer.StartAsync(_pki.InterceptorLeaf, [_pki.Leaf, _pki.Intermediate.Certificate]);
+        var outcome = await TlsClient.ConnectAsync(server.ConnectAsync, _pki.Pinner(_pki.InterceptorRoot.Pin));
+        Assert.True(outcome.Completed, outcome.Error?.ToString());
+        await server.WaitForRequestAsync(TimeSpan.FromSeconds(10));
+        Assert.True(server.ReceivedRequest);
     }
 
     [Fact]

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Pinset.Cli.Tests;
+
+/// <summary>Runs pinset in-process with captured output, as a user's shell would, but without a process.</summary>
+internal static class CliRunner
+{
+    public sealed record Run(int Exit, string Out, string Error)
+    {
+        public override string ToString() => $"exit {Exit}\n--- stdout\n{Out}\n--- stderr\n{Error}";
+    }
+
+    public static async Task<Run> RunAsync(params string[] args) => await RunAsync(null, args);
+
+    public static async Task<Run> RunAsync(FakeTimeProvider? time, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var cli = new CliOutput(output, error, interactive: false) { Time = time ?? (TimeProvider)TimeProvider.System };
+        int exit = await PinsetCli.RunAsync(args, cli, CancellationToken.None);
+        return new Run(exit, output.ToString(), error.ToString());
+    }
+}

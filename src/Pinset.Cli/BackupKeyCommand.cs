@@ -9,11 +9,11 @@ internal static class BackupKeyCommand
 {
     public static Command Create(CliOutput output, Option<bool> json)
     {
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "The directory to write the key and CSR to (created if missing).", Required = true };
-        var subject = new Option<string>("--subject") { Description = "The CSR's subject, such as \"CN=api.exchange.com\".", Required = true };
+        var outDir = new Option<DirectoryInfo>("--out") { HelpName = "DIR", Description = "The directory to write the key and CSR to (created if missing).", Required = true };
+        var subject = new Option<string>("--subject") { HelpName = "DN", Description = "The CSR's subject, such as \"CN=api.exchange.com\".", Required = true };
         var algorithm = new Option<string>("--algorithm") { Description = "The key type.", DefaultValueFactory = _ => "ec-p256" };
         algorithm.AcceptOnlyFromAmong("ec-p256", "ec-p384", "rsa-2048", "rsa-3072");
-        var name = new Option<string>("--name") { Description = "The file name stem: NAME.key.pem and NAME.csr.pem.", DefaultValueFactory = _ => "backup" };
+        var name = new Option<string>("--name") { HelpName = "NAME", Description = "The file name stem: NAME.key.pem and NAME.csr.pem.", DefaultValueFactory = _ => "backup" };
         var command = new Command("backup-key", "Generate a backup key pair and CSR, and print the pin to add to the policy now.") { outDir, subject, algorithm, name };
         command.SetAction(parse =>
         {

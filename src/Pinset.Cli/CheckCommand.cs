@@ -15,8 +15,8 @@ internal static class CheckCommand
     {
         var policyFile = new Argument<FileInfo>("policy") { Description = "The policy file to check." };
         var targets = new Argument<string[]>("target") { Description = "Servers to check (default: every exact host of the policy on port 443).", Arity = ArgumentArity.ZeroOrMore };
-        var warnDays = new Option<int>("--warn-days") { Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
-        var concurrency = new Option<int>("--concurrency") { Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };
+        var warnDays = new Option<int>("--warn-days") { HelpName = "DAYS", Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
+        var concurrency = new Option<int>("--concurrency") { HelpName = "N", Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };
         var report = new Option<bool>("--report") { Description = "Send an RFC 7469 report for each failing target to the policy's report URIs." };
         var connection = new ConnectionOptions();
         var command = new Command("check", "Check a policy against live servers: today's verdict and the rotation risks.") { policyFile, targets, warnDays, concurrency, report };
@@ -182,10 +182,11 @@ internal static class CheckCommand
         foreach (var finding in findings)
         {
             var colour = finding.Failed ? "red" : finding.Risks.Count > 0 ? "yellow" : "green";
-            output.Console.MarkupLine($"[{colour}]{Markup.Escape(finding.Verdict)}[/]  {Markup.Escape(finding.Target.ToString())}{(finding.Detail.Length > 0 ? "  " + Markup.Escape(finding.Detail.Split('\n')[0]) : string.Empty)}");
+            var rest = $"  {finding.Target}{(finding.Detail.Length > 0 ? "  " + finding.Detail.Split('\n')[0] : string.Empty)}";
+            output.Line($"[{colour}]{Markup.Escape(finding.Verdict)}[/]{Markup.Escape(rest)}", finding.Verdict + rest);
             foreach (var risk in finding.Risks)
             {
-                output.Console.MarkupLine($"    [yellow]risk:[/] {Markup.Escape(risk)}");
+                output.Line($"    [yellow]risk:[/] {Markup.Escape(risk)}", $"    risk: {risk}");
             }
         }
 

@@ -51,4 +51,17 @@ internal sealed class CliOutput
     }
 
     public void Warn(string message) => Error.WriteLine($"warning: {message}");
+
+    /// <summary>A result line: with colour on a terminal, plain (and never wrapped) otherwise, so scripts can read it.</summary>
+    public void Line(string markup, string plain)
+    {
+        if (Interactive)
+        {
+            Console.MarkupLine(markup);
+        }
+        else
+        {
+            Out.WriteLine(plain);
+        }
+    }
 }

@@ -8,13 +8,13 @@ namespace Pinset.Cli;
 /// <summary>The options every connecting command shares, like curl's: --ca-file, --resolve, --sni, --timeout.</summary>
 internal sealed class ConnectionOptions
 {
-    public Option<FileInfo?> CaFile { get; } = new("--ca-file") { Description = "Trust the root certificates in this PEM file instead of the system store (like curl's --cacert)." };
+    public Option<FileInfo?> CaFile { get; } = new("--ca-file") { HelpName = "FILE", Description = "Trust the root certificates in this PEM file instead of the system store (like curl's --cacert)." };
 
-    public Option<string[]> Resolve { get; } = new("--resolve") { Description = "Connect HOST:PORT to ADDR instead of resolving it (like curl's --resolve). Repeatable.", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Resolve { get; } = new("--resolve") { HelpName = "HOST:PORT:ADDR", Description = "Connect HOST:PORT to ADDR instead of resolving it (like curl's --resolve). Repeatable.", AllowMultipleArgumentsPerToken = false };
 
-    public Option<string?> Sni { get; } = new("--sni") { Description = "The TLS server name to send and validate, instead of the target's host." };
+    public Option<string?> Sni { get; } = new("--sni") { HelpName = "NAME", Description = "The TLS server name to send and validate, instead of the target's host." };
 
-    public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds to wait for the connection and handshake.", DefaultValueFactory = _ => 10 };
+    public Option<double> Timeout { get; } = new("--timeout") { HelpName = "SECONDS", Description = "Seconds to wait for the connection and handshake.", DefaultValueFactory = _ => 10 };
 
     public void AddTo(Command command)
     {

@@ -10,7 +10,7 @@ internal static class ConvertCommand
         var file = new Argument<FileInfo>("file") { Description = "A JSON policy, an Android network_security_config.xml, or an HPKP header line." };
         var to = new Option<string>("--to") { Description = "The form to write.", Required = true };
         to.AcceptOnlyFromAmong(PolicyFormat.All);
-        var host = new Option<string?>("--host") { Description = "The host an HPKP header was served by (required to read one)." };
+        var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host an HPKP header was served by (required to read one)." };
         var command = new Command("convert", "Convert a policy between Pinset JSON, curl, HPKP, OkHttp, TrustKit and Android formats.") { file, to, host };
         command.SetAction(parse =>
         {

@@ -12,7 +12,7 @@ internal static class PinCommand
         var targets = new Argument<string[]>("target") { Description = "https://host[:port]/..., host[:port], or a PEM/DER certificate, bundle, public key or CSR file.", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "How to print the pins.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(["text", .. PolicyFormat.All]);
-        var host = new Option<string?>("--host") { Description = "The host to name in --format output (default: the server's host)." };
+        var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host to name in --format output (default: the server's host)." };
         var insecure = new Option<bool>("--insecure") { Description = "Show the chain even when the platform does not trust it. For inspection only: never pin a chain you cannot validate." };
         var connection = new ConnectionOptions();
         var command = new Command("pin", "Print the pins of a server's validated chain (leaf first) or of the keys in files.") { targets, format, host, insecure };

@@ -8,8 +8,8 @@ internal static class VerifyCommand
     public static Command Create(CliOutput output, Option<bool> json)
     {
         var target = new Argument<string>("target") { Description = "https://host[:port]/... or host[:port]." };
-        var pins = new Option<string[]>("--pin") { Description = "A pin the chain must contain (sha256/..., sha256//... or pin-sha256=\"...\"). Repeatable." };
-        var policy = new Option<FileInfo?>("--policy") { Description = "A policy file; its host matching applies (case, trailing dot, IDN)." };
+        var pins = new Option<string[]>("--pin") { HelpName = "PIN", Description = "A pin the chain must contain (sha256/..., sha256//... or pin-sha256=\"...\"). Repeatable." };
+        var policy = new Option<FileInfo?>("--policy") { HelpName = "FILE", Description = "A policy file; its host matching applies (case, trailing dot, IDN)." };
         var connection = new ConnectionOptions();
         var command = new Command("verify", "Connect, validate the chain, and check it against pins or a policy.") { target, pins, policy };
         connection.AddTo(command);
@@ -82,7 +82,9 @@ internal static class VerifyCommand
             var block = result.ToString();
             if (result.Outcome == PinValidationOutcome.ReportOnlyMismatch && file is null)
             {
-                block = "Certificate pinning failure! No given pin is in the validated chain." + block[block.IndexOf('\n', StringComparison.Ordinal)..];
+                // The one-pin policy is verify's own device; the user gave pins, not a policy, so the block speaks of pins.
+                var lines = block.Split('\n').Skip(1).Where(l => !l.StartsWith("  Policy:", StringComparison.Ordinal));
+                block = "Certificate pinning failure! No given pin is in the validated chain.\n" + string.Join('\n', lines);
             }
 
             output.Out.WriteLine(verdict == PinValidationOutcome.NotPinned

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Pinset.Cli.Tests;
+
+public sealed class CheckCommandTests : IDisposable
+{
+    private readonly CliFixture _fx = new();
+
+    public void Dispose() => _fx.Dispose();
+
+    private string Pins(params SpkiPin[] pins) => string.Join(", ", pins.Select(p => $"\"{p}\""));
+
+    [Fact]
+    public async Task Check_IntermediatePinnedWithBackup_Exit0()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}]}""");
+        var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.StartsWith($"OK  {TestPki.Host}:{server.Port}", run.Out, StringComparison.Ordinal);
+        Assert.Contains("1 checked: 0 failing, 0 with rotation risks, 1 fine.", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_LeafOnlyPins_Exit5()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.LeafPin, TestPki.BackupPin)}}]}""");
+        var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
+        Assert.Equal(5, run.Exit);
+        Assert.Contains("    risk: Leaf only: the only pins that match are on the leaf certificate, which changes at each renewal", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_NoBackupPin_Exit5()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, _fx.Pki.Root.Pin)}}]}""");
+        var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
+        Assert.Equal(5, run.Exit);
+        Assert.Contains("risk: No backup pin", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_PolicyExpiresWithinWarnDays_Exit5()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var expires = time.GetUtcNow().AddDays(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "expires": "{{expires}}"}""");
+        var soon = await CliRunner.RunAsync(time, ["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
+        Assert.Equal(5, soon.Exit);
+        Assert.Contains("The policy expires on", soon.Out, StringComparison.Ordinal);
+
+        var narrow = await CliRunner.RunAsync(time, ["check", policy, CliFixture.Target(server), "--warn-days", "5", .. _fx.Reach(server)]);
+        Assert.True(narrow.Exit == 0, narrow.ToString());
+    }
+
+    [Fact]
+    public async Task Check_InterceptedTarget_Exit1AndJson()
+    {
+        await using var genuine = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var interceptor = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
+        var policy = _fx.Policy($$"""{"hosts": ["*.exchange.test"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}]}""");
+        var run = await CliRunner.RunAsync(["check", policy, $"a.exchange.test:{genuine.Port}", $"b.exchange.test:{interceptor.Port}", "--json",
+            "--resolve", $"a.exchange.test:{genuine.Port}:127.0.0.1", "--resolve", $"b.exchange.test:{interceptor.Port}:127.0.0.1", "--ca-file", _fx.RootsPem]);
+        Assert.Equal(1, run.Exit);
+        using var json = JsonDocument.Parse(run.Out);
+        var targets = json.RootElement.GetProperty("targets");
+        Assert.Equal("OK", targets[0].GetProperty("verdict").GetString());
+        Assert.Equal("PIN MISMATCH", targets[1].GetProperty("verdict").GetString());
+        Assert.Equal(0, interceptor.Requests);
+    }
+
+    [Fact]
+    public async Task Check_OnlyWildcardsAndNoTargets_Exit2()
+    {
+        var policy = _fx.Policy($$"""{"hosts": ["*.exchange.test"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}]}""");
+        var run = await CliRunner.RunAsync("check", policy);
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("only wildcard host patterns", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_Report_PostsRfc7469ReportAndKeepsVerdict()
+    {
+        using var collector = new ReportCollector();
+        await using var interceptor = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "reportUris": ["{{collector.Url}}", "http://127.0.0.1:1/dead"]}""");
+        var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(interceptor), "--report", .. _fx.Reach(interceptor)]);
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("could not be sent to 'http://127.0.0.1:1/dead'", run.Error, StringComparison.Ordinal);
+        var report = Assert.Single(collector.Reports);
+        Assert.Equal("application/json; charset=utf-8", report.ContentType);
+        using var json = JsonDocument.Parse(report.Body);
+        var root = json.RootElement;
+        Assert.Equal(TestPki.Host, root.GetProperty("hostname").GetString());
+        Assert.Equal(interceptor.Port, root.GetProperty("port").GetInt32());
+        Assert.Equal(TestPki.Host, root.GetProperty("noted-hostname").GetString());
+        Assert.False(root.GetProperty("include-subdomains").GetBoolean());
+        Assert.Equal($"pin-sha256=\"{_fx.Pki.Intermediate.Pin.ToBase64()}\"", root.GetProperty("known-pins")[0].GetString());
+        var served = root.GetProperty("validated-certificate-chain")[0].GetString()!;
+        using var parsed = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(served);
+        Assert.Equal(_fx.Pki.InterceptorLeaf.Thumbprint, parsed.Thumbprint);
+        Assert.Equal("PinMismatch", root.GetProperty("outcome").GetString());
+    }
+
+    /// <summary>A real HTTP endpoint on loopback that keeps what is posted to it.</summary>
+    private sealed class ReportCollector : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Task _loop;
+
+        public ReportCollector()
+        {
+            var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            Url = $"http://127.0.0.1:{port}/reports/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _loop = Task.Run(LoopAsync);
+        }
+
+        public string Url { get; }
+
+        public List<(string ContentType, string Body)> Reports { get; } = [];
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var reader = new StreamReader(context.Request.InputStream);
+                var body = await reader.ReadToEndAsync();
+                lock (Reports)
+                {
+                    Reports.Add((context.Request.ContentType ?? string.Empty, body));
+                }
+
+                context.Response.StatusCode = 204;
+                context.Response.Close();
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Pinset.Cli.Tests;
+
+/// <summary>
+/// The --help text of every command, pinned: a change to it is a change to the tool's interface and shows in review.
+/// On a mismatch the new text is written beside the snapshot as *.received.txt; copy it over the snapshot if intended.
+/// </summary>
+public sealed class HelpSnapshotTests
+{
+    [Theory]
+    [InlineData("pinset")]
+    [InlineData("pin")]
+    [InlineData("verify")]
+    [InlineData("check")]
+    [InlineData("convert")]
+    [InlineData("backup-key")]
+    [InlineData("demo")]
+    public async Task Help_MatchesSnapshot(string command)
+    {
+        var run = await CliRunner.RunAsync(command == "pinset" ? ["--help"] : [command, "--help"]);
+        Assert.Equal(0, run.Exit);
+        var snapshot = Path.Combine(AppContext.BaseDirectory, "Snapshots", $"help-{command}.txt");
+        var expected = File.Exists(snapshot) ? await File.ReadAllTextAsync(snapshot) : null;
+        if (expected != run.Out)
+        {
+            var received = Path.Combine(SourceDirectory(), "Snapshots", $"help-{command}.received.txt");
+            await File.WriteAllTextAsync(received, run.Out);
+            Assert.Fail($"The --help text of '{command}' changed; the new text is in '{received}'. Copy it over 'Snapshots/help-{command}.txt' if the change is intended.");
+        }
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+}

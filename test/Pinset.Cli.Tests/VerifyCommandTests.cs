@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace Pinset.Cli.Tests;
+
+public sealed class VerifyCommandTests : IDisposable
+{
+    private readonly CliFixture _fx = new();
+
+    public void Dispose() => _fx.Dispose();
+
+    [Fact]
+    public async Task Verify_PinInChain_Exit0()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var run = await CliRunner.RunAsync(["verify", CliFixture.Target(server), "--pin", _fx.Pki.Intermediate.Pin.ToCurlString(), .. _fx.Reach(server)]);
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.StartsWith("PASSED", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"pinned  {_fx.Pki.Intermediate.Pin}", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_Interceptor_Exit1WithFailureBlock()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
+        var run = await CliRunner.RunAsync(["verify", CliFixture.Target(server), "--pin", _fx.Pki.LeafPin.ToString(), .. _fx.Reach(server)]);
+        Assert.Equal(1, run.Exit);
+        Assert.StartsWith("Certificate pinning failure! No given pin is in the validated chain.", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("report-only", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"Host: {TestPki.Host}", run.Out, StringComparison.Ordinal);
+        Assert.Contains(_fx.Pki.LeafPin.ToString(), run.Out, StringComparison.Ordinal);
+        Assert.Contains($"{SpkiPin.FromCertificate(_fx.Pki.InterceptorLeaf)}: {_fx.Pki.InterceptorLeaf.Subject}", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"{_fx.Pki.InterceptorRoot.Pin}: {_fx.Pki.InterceptorRoot.Certificate.Subject}", run.Out, StringComparison.Ordinal);
+        Assert.Equal(0, server.Requests);
+    }
+
+    [Theory]
+    [InlineData("API.EXCHANGE.TEST")]
+    [InlineData("api.exchange.test.")]
+    public async Task Verify_PolicyHostMatching_AppliesToOtherSpellings(string spelling)
+    {
+        var policy = _fx.Policy($$"""{"hosts": ["*.exchange.test"], "pins": ["{{_fx.Pki.Root.Pin}}", "{{TestPki.BackupPin}}"]}""");
+        await using var interceptor = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
+        var refused = await CliRunner.RunAsync(["verify", CliFixture.Target(interceptor, spelling), "--policy", policy, .. _fx.Reach(interceptor, spelling)]);
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("matched by '*.exchange.test'", refused.Out, StringComparison.Ordinal);
+
+        await using var genuine = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var passed = await CliRunner.RunAsync(["verify", CliFixture.Target(genuine, spelling), "--policy", policy, .. _fx.Reach(genuine, spelling)]);
+        Assert.True(passed.Exit == 0, passed.ToString());
+    }
+
+    [Fact]
+    public async Task Verify_UntrustedChain_Exit4()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var run = await CliRunner.RunAsync("verify", CliFixture.Target(server), "--pin", _fx.Pki.LeafPin.ToString(), "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1");
+        Assert.Equal(4, run.Exit);
+        Assert.Contains("Certificate validation failure!", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_Json_OneDocument()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
+        var run = await CliRunner.RunAsync(["verify", CliFixture.Target(server), "--pin", _fx.Pki.LeafPin.ToString(), "--json", .. _fx.Reach(server)]);
+        Assert.Equal(1, run.Exit);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal("PinMismatch", json.RootElement.GetProperty("verdict").GetString());
+        Assert.False(json.RootElement.GetProperty("passed").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("--pin", "sha256/AAAA", "Pin 'sha256/AAAA' is 3 bytes long")]
+    [InlineData("--policy", "/nonexistent/policy.json", "'/nonexistent/policy.json' cannot be read")]
+    public async Task Verify_BadPinOrPolicy_Exit2QuotingIt(string option, string value, string expected)
+    {
+        var run = await CliRunner.RunAsync("verify", "api.exchange.test:443", option, value);
+        Assert.Equal(2, run.Exit);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_NeitherPinNorPolicy_Exit2()
+    {
+        var run = await CliRunner.RunAsync("verify", "api.exchange.test:443");
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("either --pin", run.Error, StringComparison.Ordinal);
+    }
+}

@@ -179,7 +179,20 @@ internal static class CheckCommand
             return;
         }
 
-        foreach (var finding in findings)
+        if (output.Interactive)
+        {
+            var table = new Table().AddColumns("Target", "Verdict", "Detail and rotation risks");
+            foreach (var finding in findings)
+            {
+                var colour = finding.Failed ? "red" : finding.Risks.Count > 0 ? "yellow" : "green";
+                var notes = finding.Risks.Select(r => "[yellow]risk:[/] " + Markup.Escape(r)).Prepend(Markup.Escape(finding.Detail.Split('\n')[0])).Where(n => n.Length > 0);
+                table.AddRow(Markup.Escape(finding.Target.ToString()), $"[{colour}]{Markup.Escape(finding.Verdict)}[/]", string.Join('\n', notes));
+            }
+
+            output.Console.Write(table);
+        }
+
+        foreach (var finding in output.Interactive ? [] : findings)
         {
             var colour = finding.Failed ? "red" : finding.Risks.Count > 0 ? "yellow" : "green";
             var rest = $"  {finding.Target}{(finding.Detail.Length > 0 ? "  " + finding.Detail.Split('\n')[0] : string.Empty)}";

@@ -34,6 +34,18 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_OnATerminal_TableWithVerdictAndRisk()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.LeafPin, TestPki.BackupPin)}}]}""");
+        var run = await CliRunner.RunAsync(null, true, ["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
+        Assert.Equal(5, run.Exit);
+        Assert.Contains("Verdict", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Leaf only", run.Out, StringComparison.Ordinal);
+        Assert.Contains("\u001b[", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_NoBackupPin_Exit5()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());

@@ -12,11 +12,14 @@ internal static class CliRunner
 
     public static async Task<Run> RunAsync(params string[] args) => await RunAsync(null, args);
 
-    public static async Task<Run> RunAsync(FakeTimeProvider? time, params string[] args)
+    public static Task<Run> RunAsync(FakeTimeProvider? time, params string[] args) => RunAsync(time, interactive: false, args);
+
+    /// <summary>With <paramref name="interactive"/>, as on a terminal: colour, tables and progress bars.</summary>
+    public static async Task<Run> RunAsync(FakeTimeProvider? time, bool interactive, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var cli = new CliOutput(output, error, interactive: false) { Time = time ?? (TimeProvider)TimeProvider.System };
+        var cli = new CliOutput(output, error, interactive) { Time = time ?? (TimeProvider)TimeProvider.System };
         int exit = await PinsetCli.RunAsync(args, cli, CancellationToken.None);
         return new Run(exit, output.ToString(), error.ToString());
     }

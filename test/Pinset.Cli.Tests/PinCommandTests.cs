@@ -63,6 +63,23 @@ public sealed class PinCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Pin_ServerClosesBeforeCertificate_Exit3()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var closer = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        });
+        var run = await CliRunner.RunAsync("pin", $"{TestPki.Host}:{port}", "--resolve", $"{TestPki.Host}:{port}:127.0.0.1");
+        await closer;
+        Assert.Equal(3, run.Exit);
+        Assert.Contains("failed before a certificate was received", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pin_Files_PinsMatchOpenSslInFileOrder()
     {
         var bundle = _fx.File("bundle.pem");

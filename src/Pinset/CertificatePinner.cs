@@ -11,10 +11,30 @@ namespace Pinset;
 /// </summary>
 public sealed class CertificatePinner
 {
+    private readonly PinningPolicy? _policy;
+    private readonly Func<PinningPolicy>? _currentPolicy;
+
     /// <summary>Creates a pinner for a policy.</summary>
     public CertificatePinner(PinningPolicy policy, CertificatePinnerOptions? options = null)
+        : this(options)
     {
-        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+        _policy = policy ?? throw new ArgumentNullException(nameof(policy));
+    }
+
+    private CertificatePinner(Func<PinningPolicy> currentPolicy, CertificatePinnerOptions? options)
+        : this(options)
+    {
+        _currentPolicy = currentPolicy ?? throw new ArgumentNullException(nameof(currentPolicy));
+    }
+
+    /// <summary>
+    /// Creates a pinner whose policy can be replaced while it runs (configuration reload): every validation reads
+    /// <paramref name="currentPolicy"/> once and uses that policy throughout. If it throws, the connection is refused.
+    /// </summary>
+    public static CertificatePinner WithPolicySource(Func<PinningPolicy> currentPolicy, CertificatePinnerOptions? options = null) => new(currentPolicy, options);
+
+    private CertificatePinner(CertificatePinnerOptions? options)
+    {
         Options = options ?? new CertificatePinnerOptions();
         if (Options.TimeProvider is null)
         {
@@ -22,8 +42,8 @@ public sealed class CertificatePinner
         }
     }
 
-    /// <summary>The policy.</summary>
-    public PinningPolicy Policy { get; }
+    /// <summary>The policy in force now.</summary>
+    public PinningPolicy Policy => _policy ?? _currentPolicy!() ?? throw new InvalidOperationException("The current pinning policy is null.");
 
     /// <summary>The options.</summary>
     public CertificatePinnerOptions Options { get; }
@@ -49,13 +69,13 @@ public sealed class CertificatePinner
         if (NeedsOwnChain(chain))
         {
             using var own = new OwnChain(chain, certificate, Options);
-            return Decide(name, hostError, certificate, own.Chain, own.PlatformErrors(sslPolicyErrors));
+            return Decide(Policy, name, hostError, certificate, own.Chain, own.PlatformErrors(sslPolicyErrors));
         }
 
-        return Decide(name, hostError, certificate, chain, sslPolicyErrors);
+        return Decide(Policy, name, hostError, certificate, chain, sslPolicyErrors);
     }
 
-    private PinValidationResult Decide(string host, string hostError, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
+    private PinValidationResult Decide(PinningPolicy policy, string host, string hostError, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
     {
         var elements = chain.ChainElements;
         if (errors != SslPolicyErrors.None || elements.Count == 0)
@@ -68,10 +88,10 @@ public sealed class CertificatePinner
             return Flagged(PinValidationOutcome.HostNotPinned, host, null, certificate, chain, hostError);
         }
 
-        var match = Policy.FindNormalized(host);
+        var match = policy.FindNormalized(host);
         if (match is null)
         {
-            return Policy.RequirePinnedHosts
+            return policy.RequirePinnedHosts
                 ? Flagged(PinValidationOutcome.HostNotPinned, host, null, certificate, chain, "'requirePinnedHosts' is true and no host pattern matches this host.")
                 : new PinValidationResult(PinValidationOutcome.NotPinned, host, null);
         }

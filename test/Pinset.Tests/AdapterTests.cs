@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Grpc.Net.Client;
-using Pinset.Tests.Grpc;
+using Pinset.TestSupport.Grpc;
 
 namespace Pinset.Tests;
 

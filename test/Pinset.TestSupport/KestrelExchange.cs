@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Security.Cryptography.X509Certificates;
-using Pinset.Tests.Grpc;
+using Pinset.TestSupport.Grpc;
 
-namespace Pinset.Tests;
+namespace Pinset.TestSupport;
 
 /// <summary>A real Kestrel server on loopback over TLS: REST, a WebSocket echo and a gRPC ticker, counting what reaches it.</summary>
-internal sealed class KestrelExchange : IAsyncDisposable
+public sealed class KestrelExchange : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Pinset.Extensions;
+
+/// <summary>
+/// Reads the pinning document from a configuration section (the <c>pinning</c> section of appsettings.json, environment
+/// variables, anything). Keys compare ignoring case, as configuration does. Unknown keys and wrong types are errors,
+/// so a typo such as <c>pin</c> for <c>pins</c> cannot silently drop a pin. No reflection: safe for trimming and AOT.
+/// </summary>
+internal static class PinningConfigurationSection
+{
+    private static readonly string[] DocumentKeys = ["policies", "requirePinnedHosts"];
+    private static readonly string[] PolicyKeys = ["hosts", "pins", "certificates", "bannedPins", "expires", "mode", "reportUris"];
+
+    public static PinningConfiguration Read(IConfiguration section, List<string> errors)
+    {
+        if (section is IConfigurationSection { Value: not null } scalar)
+        {
+            errors.Add($"'{scalar.Path}' is the value '{scalar.Value}'; expected a section with 'policies'.");
+            return new PinningConfiguration();
+        }
+
+        CheckKeys(section, "pinning", DocumentKeys, errors);
+        var policies = new List<PinPolicyConfiguration>();
+        foreach (var policy in Children(section.GetSection("policies")))
+        {
+            string where = $"pinning.policies[{policy.Key}]";
+            CheckKeys(policy, where, PolicyKeys, errors);
+            policies.Add(new PinPolicyConfiguration
+            {
+                Hosts = Strings(policy, "hosts", where, errors),
+                Pins = Strings(policy, "pins", where, errors),
+                Certificates = Strings(policy, "certificates", where, errors),
+                BannedPins = Strings(policy, "bannedPins", where, errors),
+                Expires = policy["expires"],
+                Mode = policy["mode"],
+                ReportUris = Strings(policy, "reportUris", where, errors),
+            });
+        }
+
+        bool require = false;
+        var requireText = section["requirePinnedHosts"];
+        if (requireText is not null && !bool.TryParse(requireText, out require))
+        {
+            errors.Add($"'pinning.requirePinnedHosts' is '{requireText}'; expected true or false.");
+        }
+
+        return new PinningConfiguration { Policies = policies, RequirePinnedHosts = require };
+    }
+
+    private static List<string> Strings(IConfigurationSection policy, string key, string where, List<string> errors)
+    {
+        var section = policy.GetSection(key);
+        if (section.Value is not null)
+        {
+            // A single value where a list belongs: keep it, since environment variables cannot write arrays otherwise.
+            return [section.Value];
+        }
+
+        var values = new List<string>();
+        foreach (var item in Children(section))
+        {
+            if (item.Value is null)
+            {
+                errors.Add($"{where}.{key}[{item.Key}] is a section; expected a string.");
+            }
+            else
+            {
+                values.Add(item.Value);
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Array elements in index order ("0", "1", ..., "10"), as configuration stores them.</summary>
+    private static IEnumerable<IConfigurationSection> Children(IConfigurationSection section) =>
+        section.GetChildren().OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue).ThenBy(c => c.Key, StringComparer.Ordinal);
+
+    private static void CheckKeys(IConfiguration section, string where, string[] known, List<string> errors)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{where} has an unknown key '{child.Key}'; expected {string.Join(", ", known.Select(k => $"'{k}'"))}.");
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+
+namespace Pinset.Extensions;
+
+/// <summary>
+/// Runs around every IHttpClientFactory handler build and pins the primary handler of each named client last, after
+/// the app's own primary-handler settings, so none of them can replace the pinned handler afterwards.
+/// </summary>
+internal sealed class PinningHandlerFilter(IServiceProvider services) : IHttpMessageHandlerBuilderFilter
+{
+    public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
+    {
+        next(builder);
+        var names = services.GetService<PinnedClientNames>();
+        if (builder.Name is { } name && names is not null && names.Contains(name))
+        {
+            builder.PrimaryHandler = services.GetRequiredService<CertificatePinning>().PinPrimary(builder.PrimaryHandler, name);
+        }
+    };
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pinset.Extensions;
+
+/// <summary>Pinset's log events. The ids are stable: alert on them. No event carries a private key or a report body.</summary>
+internal static partial class PinningLog
+{
+    [LoggerMessage(EventId = 1, EventName = "PinValidationFailed", Level = LogLevel.Warning, Message = "A TLS connection to '{Host}' was refused by certificate pinning ({Outcome}).\n{FailureBlock}")]
+    public static partial void PinValidationFailed(ILogger logger, string host, PinValidationOutcome outcome, string failureBlock);
+
+    [LoggerMessage(EventId = 2, EventName = "PolicyExpired", Level = LogLevel.Warning, Message = "The pinning policy for '{Host}' has expired and is not enforced; renew it.\n{FailureBlock}")]
+    public static partial void PolicyExpired(ILogger logger, string host, string failureBlock);
+
+    [LoggerMessage(EventId = 3, EventName = "ReportOnlyMismatch", Level = LogLevel.Warning, Message = "A TLS connection to '{Host}' does not satisfy its report-only pinning policy and was allowed.\n{FailureBlock}")]
+    public static partial void ReportOnlyMismatch(ILogger logger, string host, string failureBlock);
+
+    [LoggerMessage(EventId = 4, EventName = "ReloadApplied", Level = LogLevel.Information, Message = "A new pinning configuration with {PolicyCount} policies is in force for new connections.")]
+    public static partial void ReloadApplied(ILogger logger, int policyCount);
+
+    [LoggerMessage(EventId = 5, EventName = "ReloadRejected", Level = LogLevel.Error, Message = "A changed pinning configuration was refused with {ErrorCount} errors; the last good policy stays in force:\n{Errors}")]
+    public static partial void ReloadRejected(ILogger logger, int errorCount, string errors);
+
+    [LoggerMessage(EventId = 6, EventName = "ConfigurationRefused", Level = LogLevel.Critical, Message = "The pinning configuration was refused with {ErrorCount} errors; pinned connections cannot start:\n{Errors}")]
+    public static partial void ConfigurationRefused(ILogger logger, int errorCount, string errors);
+}

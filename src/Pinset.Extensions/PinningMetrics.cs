@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Pinset.Extensions;
+
+/// <summary>The names of Pinset's meter, instruments and tags, in one place (a test holds them).</summary>
+public static class PinningMetricNames
+{
+    /// <summary>The meter.</summary>
+    public const string Meter = "Pinset";
+
+    /// <summary>Counter: every validation, by outcome and host pattern.</summary>
+    public const string Validations = "pinset.validations";
+
+    /// <summary>Counter: validations that refused a connection or flagged it (expired policy, report-only mismatch), by outcome and host pattern.</summary>
+    public const string Failures = "pinset.failures";
+
+    /// <summary>Tag: the outcome, one of <see cref="PinValidationOutcome"/>'s names.</summary>
+    public const string OutcomeTag = "pinset.outcome";
+
+    /// <summary>
+    /// Tag: the host pattern that matched (bounded by the policy's size), or <c>(unpinned)</c>: never the raw host name,
+    /// which would let any server an app visits grow the metric without bound.
+    /// </summary>
+    public const string HostTag = "pinset.host";
+}
+
+/// <summary>Counts validations through a meter from <see cref="IMeterFactory"/>.</summary>
+internal sealed class PinningMetrics
+{
+    private readonly Counter<long> _validations;
+    private readonly Counter<long> _failures;
+
+    public PinningMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(PinningMetricNames.Meter);
+        _validations = meter.CreateCounter<long>(PinningMetricNames.Validations, "{validation}", "TLS certificate validations by Pinset.");
+        _failures = meter.CreateCounter<long>(PinningMetricNames.Failures, "{validation}", "Validations refused or flagged by Pinset.");
+    }
+
+    public void Record(PinValidationResult result)
+    {
+        var tags = new TagList
+        {
+            { PinningMetricNames.OutcomeTag, result.Outcome.ToString() },
+            { PinningMetricNames.HostTag, result.MatchedPattern?.ToString() ?? "(unpinned)" },
+        };
+        _validations.Add(1, tags);
+        if (result.Outcome is not (PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned))
+        {
+            _failures.Add(1, tags);
+        }
+    }
+}

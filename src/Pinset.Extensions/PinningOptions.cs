@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Pinset.Extensions;
+
+/// <summary>
+/// What <c>AddCertificatePinning</c> binds and configures: the pinning document (from configuration or code) and the
+/// settings only code can give (trust roots, observers).
+/// </summary>
+public sealed class PinningOptions
+{
+    /// <summary>The pinning document: policies and <c>requirePinnedHosts</c>. Bound from the configuration section, or set in code.</summary>
+    public PinningConfiguration Configuration { get; set; } = new();
+
+    /// <summary>
+    /// How long a pooled connection is reused. After a policy reload, connections opened under the old policy live at
+    /// most this long. Default: 2 minutes; from 1 second to 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only the source-generated PinningOptionsValidator reads this attribute, and it compiles the bounds at build time; nothing converts them by reflection.")]
+    public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Roots to trust instead of the system store (a private exchange CA, a test CA). Default: the system store.</summary>
+    public X509Certificate2Collection? CustomTrustRoots { get; set; }
+
+    /// <summary>Check revocation online while building chains. Default: false.</summary>
+    public bool CheckCertificateRevocation { get; set; }
+
+    /// <summary>Called with every validation result, allowed or not. If it throws, the connection is refused.</summary>
+    public Action<PinValidationResult>? OnValidated { get; set; }
+
+    /// <summary>Problems found while reading the configuration section (unknown keys, wrong types), reported with the policy's own.</summary>
+    internal List<string> ConfigurationErrors { get; } = [];
+}

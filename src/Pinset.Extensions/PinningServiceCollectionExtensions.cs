@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Pinset.Extensions;
+
+/// <summary>Registers certificate pinning.</summary>
+public static class PinningServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers pinning with the document in a configuration section (the <c>pinning</c> section of appsettings.json):
+    /// validated at start-up (the host refuses to start and logs every error), reloaded when the configuration changes.
+    /// </summary>
+    public static IServiceCollection AddCertificatePinning(this IServiceCollection services, IConfiguration section, Action<PinningOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddSingleton<IOptionsChangeTokenSource<PinningOptions>>(new SectionChangeTokenSource(section));
+        return services.AddCertificatePinning(options =>
+        {
+            options.Configuration = PinningConfigurationSection.Read(section, options.ConfigurationErrors);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>Registers pinning configured in code.</summary>
+    public static IServiceCollection AddCertificatePinning(this IServiceCollection services, Action<PinningOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<PinningOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PinningOptions>, PinningOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PinningOptions>, PinningPolicyValidator>(
+            sp => new PinningPolicyValidator(sp.GetRequiredService<PinningPolicyHolder>(), sp.GetService<ILoggerFactory>())));
+        services.AddMetrics();
+        services.TryAddSingleton<PinningPolicyHolder>();
+        services.TryAddSingleton(sp => new PinningPolicySource(sp.GetRequiredService<IOptionsMonitor<PinningOptions>>(), sp.GetRequiredService<PinningPolicyHolder>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<PinningMetrics>();
+        services.TryAddSingleton(sp => new CertificatePinning(sp.GetRequiredService<PinningPolicySource>(), sp.GetRequiredService<PinningMetrics>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<PinnedClientNames>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, PinningHandlerFilter>());
+        return services;
+    }
+
+    private sealed class SectionChangeTokenSource(IConfiguration section) : IOptionsChangeTokenSource<PinningOptions>
+    {
+        public string Name => Options.DefaultName;
+
+        public IChangeToken GetChangeToken() => section.GetReloadToken();
+    }
+}

@@ -96,6 +96,17 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task ReportOnly_InterceptorAllowed_LoggedAsEvent3()
+    {
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(PinnedHost.Section([TestPki.Host], [_pki.Intermediate.Pin], mode: "report-only"), _pki, s => AddTicker(s, interceptor.Port));
+        Assert.Equal("BTC-USD 97000.00", await host.Services.GetRequiredService<TickerClient>().GetAsync(interceptor.Port));
+        var record = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 3);
+        Assert.Equal("ReportOnlyMismatch", record.Id.Name);
+        Assert.Contains(SpkiPin.FromCertificate(_pki.InterceptorLeaf).ToString(), record.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartUp_MissingSection_Refused()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => PinnedHost.StartAsync([], _pki));

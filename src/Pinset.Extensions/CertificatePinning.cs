@@ -13,7 +13,7 @@ public sealed class CertificatePinning
 {
     private readonly PinningOptions _options;
 
-    internal CertificatePinning(PinningPolicySource source, PinningMetrics metrics, ILoggerFactory? loggers)
+    internal CertificatePinning(PinningPolicySource source, PinningMetrics metrics, PinningReporter reporter, TimeProvider time, ILoggerFactory? loggers)
     {
         _options = source.Options;
         var log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
@@ -22,9 +22,11 @@ public sealed class CertificatePinning
         {
             CustomTrustRoots = _options.CustomTrustRoots,
             CheckCertificateRevocation = _options.CheckCertificateRevocation,
+            TimeProvider = time,
             OnValidated = result =>
             {
                 metrics.Record(result);
+                reporter.Enqueue(result);
                 Log(log, result);
                 observer?.Invoke(result);
             },

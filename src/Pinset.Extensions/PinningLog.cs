@@ -22,4 +22,10 @@ internal static partial class PinningLog
 
     [LoggerMessage(EventId = 6, EventName = "ConfigurationRefused", Level = LogLevel.Critical, Message = "The pinning configuration was refused with {ErrorCount} errors; pinned connections cannot start:\n{Errors}")]
     public static partial void ConfigurationRefused(ILogger logger, int errorCount, string errors);
+
+    [LoggerMessage(EventId = 7, EventName = "ReportSendFailed", Level = LogLevel.Warning, Message = "A pin-violation report for '{Host}' could not be delivered to '{ReportUri}' (attempt {Attempt} of {MaxAttempts}): {Problem}.")]
+    public static partial void ReportSendFailed(ILogger logger, string host, string reportUri, int attempt, int maxAttempts, string problem);
+
+    [LoggerMessage(EventId = 8, EventName = "ReportDropped", Level = LogLevel.Warning, Message = "A pin-violation report for '{Host}' was dropped: {Capacity} reports are already waiting.")]
+    public static partial void ReportDropped(ILogger logger, string host, int capacity);
 }

@@ -15,6 +15,18 @@ public static class PinningMetricNames
     /// <summary>Counter: validations that refused a connection or flagged it (expired policy, report-only mismatch), by outcome and host pattern.</summary>
     public const string Failures = "pinset.failures";
 
+    /// <summary>Counter: pin-violation reports delivered (a 2xx answer).</summary>
+    public const string ReportsSent = "pinset.reports.sent";
+
+    /// <summary>Counter: reports given up after every attempt.</summary>
+    public const string ReportsFailed = "pinset.reports.failed";
+
+    /// <summary>Counter: reports dropped because the queue was full.</summary>
+    public const string ReportsDropped = "pinset.reports.dropped";
+
+    /// <summary>Counter: reports not sent again within the duplicate window.</summary>
+    public const string ReportsSuppressed = "pinset.reports.suppressed";
+
     /// <summary>Tag: the outcome, one of <see cref="PinValidationOutcome"/>'s names.</summary>
     public const string OutcomeTag = "pinset.outcome";
 

@@ -27,6 +27,9 @@ public sealed class PinningOptions
     /// <summary>Check revocation online while building chains. Default: false.</summary>
     public bool CheckCertificateRevocation { get; set; }
 
+    /// <summary>How pin-violation reports to the policies' report URIs are sent.</summary>
+    public PinningReportOptions Reporting { get; set; } = new();
+
     /// <summary>Called with every validation result, allowed or not. If it throws, the connection is refused.</summary>
     public Action<PinValidationResult>? OnValidated { get; set; }
 

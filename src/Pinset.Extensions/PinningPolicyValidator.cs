@@ -16,6 +16,12 @@ internal sealed class PinningPolicyValidator(PinningPolicyHolder holder, ILogger
 
     public ValidateOptionsResult Validate(string? name, PinningOptions options)
     {
+        var reporting = (options.Reporting ?? new PinningReportOptions()).Problems().ToList();
+        if (reporting.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(reporting);
+        }
+
         if (holder.Current is not null)
         {
             return ValidateOptionsResult.Success;

@@ -40,7 +40,18 @@ public static class PinningServiceCollectionExtensions
         services.TryAddSingleton<PinningPolicyHolder>();
         services.TryAddSingleton(sp => new PinningPolicySource(sp.GetRequiredService<IOptionsMonitor<PinningOptions>>(), sp.GetRequiredService<PinningPolicyHolder>(), sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PinningMetrics>();
-        services.TryAddSingleton(sp => new CertificatePinning(sp.GetRequiredService<PinningPolicySource>(), sp.GetRequiredService<PinningMetrics>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new PinningReporter(
+            sp.GetRequiredService<PinningPolicySource>().Options.Reporting,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new CertificatePinning(
+            sp.GetRequiredService<PinningPolicySource>(),
+            sp.GetRequiredService<PinningMetrics>(),
+            sp.GetRequiredService<PinningReporter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PinnedClientNames>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, PinningHandlerFilter>());
         return services;

@@ -54,7 +54,11 @@ public sealed class CertificatePinner
     /// checking are set and the platform built the chain without them, the chain is built once more with them.
     /// Never throws for a bad chain: the verdict is in the result.
     /// </summary>
-    public PinValidationResult Validate(string? host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
+    public PinValidationResult Validate(string? host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors) =>
+        Validate(host, 0, certificate, chain, sslPolicyErrors);
+
+    /// <summary>As <see cref="Validate(string?, X509Certificate?, X509Chain?, SslPolicyErrors)"/>, for a server on <paramref name="port"/> (0 when unknown), which refusing and flagged results carry for reports.</summary>
+    public PinValidationResult Validate(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
     {
         string name = HostName.TryNormalize(host, out var normalized, out var hostError) ? normalized : host ?? string.Empty;
         if (certificate is null || chain is null)
@@ -69,36 +73,36 @@ public sealed class CertificatePinner
         if (NeedsOwnChain(chain))
         {
             using var own = new OwnChain(chain, certificate, Options);
-            return Decide(Policy, name, hostError, certificate, own.Chain, own.PlatformErrors(sslPolicyErrors));
+            return Decide(Policy, name, port, hostError, certificate, own.Chain, own.PlatformErrors(sslPolicyErrors));
         }
 
-        return Decide(Policy, name, hostError, certificate, chain, sslPolicyErrors);
+        return Decide(Policy, name, port, hostError, certificate, chain, sslPolicyErrors);
     }
 
-    private PinValidationResult Decide(PinningPolicy policy, string host, string hostError, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
+    private PinValidationResult Decide(PinningPolicy policy, string host, int port, string hostError, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
     {
         var elements = chain.ChainElements;
         if (errors != SslPolicyErrors.None || elements.Count == 0)
         {
-            return Flagged(PinValidationOutcome.PlatformValidationFailed, host, null, certificate, chain, ChainStatusText.Describe(errors, chain), errors: errors);
+            return Flagged(PinValidationOutcome.PlatformValidationFailed, host, port, null, certificate, chain, ChainStatusText.Describe(errors, chain), errors: errors);
         }
 
         if (hostError.Length > 0)
         {
-            return Flagged(PinValidationOutcome.HostNotPinned, host, null, certificate, chain, hostError);
+            return Flagged(PinValidationOutcome.HostNotPinned, host, port, null, certificate, chain, hostError);
         }
 
         var match = policy.FindNormalized(host);
         if (match is null)
         {
             return policy.RequirePinnedHosts
-                ? Flagged(PinValidationOutcome.HostNotPinned, host, null, certificate, chain, "'requirePinnedHosts' is true and no host pattern matches this host.")
+                ? Flagged(PinValidationOutcome.HostNotPinned, host, port, null, certificate, chain, "'requirePinnedHosts' is true and no host pattern matches this host.")
                 : new PinValidationResult(PinValidationOutcome.NotPinned, host, null);
         }
 
         if (match.Policy.IsExpired(Options.TimeProvider.GetUtcNow()))
         {
-            return Flagged(PinValidationOutcome.PolicyExpired, host, match, certificate, chain, $"The policy expired at {match.Policy.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+            return Flagged(PinValidationOutcome.PolicyExpired, host, port, match, certificate, chain, $"The policy expired at {match.Policy.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
         }
 
         var verdict = ChainMatcher.Match(match.Policy, elements, out var bannedAt);
@@ -109,14 +113,15 @@ public sealed class CertificatePinner
 
         string? detail = bannedAt >= 0 ? $"Chain certificate {bannedAt} ('{elements[bannedAt].Certificate.Subject}') has a banned key." : null;
         return match.Policy.Mode == PinPolicyMode.ReportOnly
-            ? Flagged(PinValidationOutcome.ReportOnlyMismatch, host, match, certificate, chain, detail, enforced: verdict)
-            : Flagged(verdict, host, match, certificate, chain, detail);
+            ? Flagged(PinValidationOutcome.ReportOnlyMismatch, host, port, match, certificate, chain, detail, enforced: verdict)
+            : Flagged(verdict, host, port, match, certificate, chain, detail);
     }
 
     /// <summary>A result that carries both chains: every outcome but the two cheap ones.</summary>
     private static PinValidationResult Flagged(
         PinValidationOutcome outcome,
         string host,
+        int port,
         PinningPolicy.Match? match,
         X509Certificate certificate,
         X509Chain chain,
@@ -126,6 +131,7 @@ public sealed class CertificatePinner
     {
         return new PinValidationResult(outcome, host, match)
         {
+            Port = port,
             EnforcedOutcome = enforced,
             PlatformErrors = errors,
             Detail = detail,

@@ -37,6 +37,9 @@ public sealed class PinValidationResult
     /// <summary>The host name, normalised where it could be.</summary>
     public string Host { get; }
 
+    /// <summary>The server's port where the transport revealed it, on every result that carries chains; otherwise 0.</summary>
+    public int Port { get; internal init; }
+
     /// <summary>The policy that applied to the host; null when none did.</summary>
     public PinPolicy? Policy { get; }
 

@@ -13,20 +13,23 @@ internal sealed class PinningCallback(CertificatePinner pinner)
 {
     public CertificatePinner Pinner { get; } = pinner;
 
-    /// <summary>For SslStream, SocketsHttpHandler and ClientWebSocket: the sender is the SslStream, whose target host was validated.</summary>
+    /// <summary>
+    /// For SslStream, SocketsHttpHandler and ClientWebSocket: the sender is the SslStream, whose target host was
+    /// validated. It does not reveal the port, so results say 0.
+    /// </summary>
     public bool OnRemoteCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        Check((sender as SslStream)?.TargetHostName, certificate, chain, errors);
+        Check((sender as SslStream)?.TargetHostName, 0, certificate, chain, errors);
 
     /// <summary>For HttpClientHandler: the host is the request's Host header, else its URI's host, as the handler uses for SNI.</summary>
     public bool OnServerCertificate(HttpRequestMessage request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        Check(TlsHostOf(request), certificate, chain, errors);
+        Check(TlsHostOf(request), request?.RequestUri is { IsAbsoluteUri: true } uri ? uri.Port : 0, certificate, chain, errors);
 
-    public bool Check(string? host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    public bool Check(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         PinValidationResult result;
         try
         {
-            result = Pinner.Validate(host, certificate, chain, errors);
+            result = Pinner.Validate(host, port, certificate, chain, errors);
             Pinner.Options.OnValidated?.Invoke(result);
         }
         catch (Exception ex)

@@ -82,7 +82,14 @@ internal sealed class PinnedHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync();
-        Host.Dispose();
+        if (Host is IAsyncDisposable asynchronous)
+        {
+            await asynchronous.DisposeAsync();
+        }
+        else
+        {
+            Host.Dispose();
+        }
     }
 
     private sealed class ReloadableSource(Dictionary<string, string?> initial) : IConfigurationSource

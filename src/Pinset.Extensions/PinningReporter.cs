@@ -1,0 +1,190 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Pinset.Extensions;
+
+/// <summary>
+/// Sends RFC 7469 pin-violation reports without ever touching a handshake: <see cref="Enqueue"/> only dedupes and writes
+/// to a bounded queue; a background loop posts with a timeout, limited retries, backoff and jitter. Report traffic goes
+/// through its own unpinned client, so a report can never cause another report. Disposing drains within a bound.
+/// </summary>
+internal sealed class PinningReporter : IAsyncDisposable, IDisposable
+{
+    private readonly PinningReportOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Channel<(Uri Uri, string Body, string Host)> _queue;
+    private readonly Dictionary<string, DateTimeOffset> _sent = new(StringComparer.Ordinal);
+    private readonly HttpClient _http;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _suppressed;
+    private readonly Task _loop;
+
+    public PinningReporter(PinningReportOptions options, TimeProvider time, IMeterFactory meters, ILoggerFactory? loggers, HttpMessageHandler? handler = null)
+    {
+        _options = options;
+        _time = time;
+        _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
+        _queue = Channel.CreateBounded<(Uri, string, string)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
+        var meter = meters.Create(PinningMetricNames.Meter);
+        _delivered = meter.CreateCounter<long>(PinningMetricNames.ReportsSent, "{report}", "Pin-violation reports delivered.");
+        _failed = meter.CreateCounter<long>(PinningMetricNames.ReportsFailed, "{report}", "Pin-violation reports given up after every attempt.");
+        _dropped = meter.CreateCounter<long>(PinningMetricNames.ReportsDropped, "{report}", "Pin-violation reports dropped because the queue was full.");
+        _suppressed = meter.CreateCounter<long>(PinningMetricNames.ReportsSuppressed, "{report}", "Pin-violation reports not sent again within the duplicate window.");
+        _loop = Task.Run(SendLoopAsync);
+    }
+
+    /// <summary>Queues a report for a refusing or flagged result whose policy has report URIs. Never blocks, never throws for a network reason.</summary>
+    public void Enqueue(PinValidationResult result)
+    {
+        if (result.Policy is not { ReportUris.Count: > 0 } policy || result.Outcome is PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var key = string.Join('|', [result.Host, result.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), (result.EnforcedOutcome ?? result.Outcome).ToString(),
+            .. result.ValidatedChain.Select(c => c.Fingerprint.ToString()), .. policy.Pins.Select(p => p.ToString())]);
+        lock (_sent)
+        {
+            if (_sent.TryGetValue(key, out var last) && now - last < _options.DuplicateWindow)
+            {
+                _suppressed.Add(1);
+                return;
+            }
+
+            if (_sent.Count >= 10_000)
+            {
+                _sent.Remove(_sent.MinBy(e => e.Value).Key);
+            }
+
+            _sent[key] = now;
+        }
+
+        var fields = new Dictionary<string, string>();
+        if (_options.AppName is { } app)
+        {
+            fields["app-name"] = app;
+        }
+
+        if (_options.AppVersion is { } version)
+        {
+            fields["app-version"] = version;
+        }
+
+        var body = PinViolationReport.ToJson(result, result.Port, now, fields);
+        foreach (var uri in policy.ReportUris)
+        {
+            if (!_queue.Writer.TryWrite((uri, body, result.Host)))
+            {
+                _dropped.Add(1);
+                PinningLog.ReportDropped(_log, result.Host, _options.QueueCapacity);
+            }
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var (uri, body, host) in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                await SendAsync(uri, body, host).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Shutdown ran out of time; what is left is abandoned.
+        }
+    }
+
+    private async Task SendAsync(Uri uri, string body, string host)
+    {
+        for (int attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        {
+            string problem;
+            try
+            {
+                using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+                using var both = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var response = await _http.PostAsync(uri, content, both.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    _delivered.Add(1);
+                    return;
+                }
+
+                problem = $"answered {(int)response.StatusCode}";
+                if ((int)response.StatusCode < 500 && response.StatusCode is not (System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests))
+                {
+                    attempt = _options.MaxAttempts;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !_stop.IsCancellationRequested))
+            {
+                problem = ex is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} seconds" : ex.Message;
+            }
+
+            PinningLog.ReportSendFailed(_log, host, uri.ToString(), attempt, _options.MaxAttempts, problem);
+            if (attempt < _options.MaxAttempts)
+            {
+                var delay = _options.RetryDelay * Math.Pow(2, attempt - 1) * (1 + (Random.Shared.NextDouble() / 2));
+                await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
+            }
+        }
+
+        _failed.Add(1);
+    }
+
+    /// <summary>
+    /// As <see cref="DisposeAsync"/>, for containers disposed synchronously: it blocks (never over async code, which
+    /// could deadlock on a synchronization context) for at most <see cref="PinningReportOptions.ShutdownTimeout"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!_queue.Writer.TryComplete())
+        {
+            return;
+        }
+
+        if (!_loop.Wait(_options.ShutdownTimeout))
+        {
+            _stop.Cancel();
+            _loop.Wait();
+        }
+
+        _http.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Stops taking reports and sends what is queued, for at most <see cref="PinningReportOptions.ShutdownTimeout"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_queue.Writer.TryComplete())
+        {
+            return;
+        }
+
+        using var bound = new CancellationTokenSource(_options.ShutdownTimeout, _time);
+        try
+        {
+            await _loop.WaitAsync(bound.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(false);
+        }
+
+        _http.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Pinset.Extensions.Tests;
+
+/// <summary>Pin-violation reports: RFC 7469 bodies, delivered off the handshake path, deduplicated, bounded, drained.</summary>
+public sealed class PinningReporterTests : IDisposable
+{
+    private readonly TestPki _pki = new();
+
+    public void Dispose() => _pki.Dispose();
+
+    private Dictionary<string, string?> Policy(Uri reportUri, string? mode = null, string host = TestPki.Host)
+    {
+        var values = PinnedHost.Section([host], [_pki.Intermediate.Pin, TestPki.BackupPin], mode);
+        values["pinning:policies:0:reportUris:0"] = reportUri.ToString();
+        values["pinning:policies:0:expires"] = "2099-01-01T00:00:00Z";
+        return values;
+    }
+
+    private static HttpClient Client(IServiceProvider services, int port) =>
+        new(PinnedHost.RouteTo(port, services.GetRequiredService<CertificatePinning>().CreateHttpHandler()));
+
+    [Fact]
+    public async Task ReportOnly_ThroughInterceptor_PassesAndExactlyOneReportArrives()
+    {
+        await using var endpoint = await ReportEndpoint.StartAsync();
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using (var host = await PinnedHost.StartAsync(Policy(endpoint.Url, "report-only"), _pki, s => s.Configure<PinningOptions>(o =>
+        {
+            o.Reporting.AppName = "bot";
+            o.Reporting.AppVersion = "1.2.3";
+        })))
+        {
+            using var suppressed = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsSuppressed);
+            using (var client = Client(host.Services, interceptor.Port))
+            {
+                Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+            }
+
+            using (var again = Client(host.Services, interceptor.Port))
+            {
+                await again.GetStringAsync(new Uri(interceptor.Url(), "ticker"));
+            }
+
+            await endpoint.WaitForReportsAsync(1);
+            Assert.Single(suppressed.GetMeasurementSnapshot());
+        }
+
+        var report = Assert.Single(endpoint.Reports);
+        Assert.StartsWith("application/json", report.ContentType, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(report.Body);
+        var root = json.RootElement;
+        Assert.True(DateTimeOffset.TryParse(root.GetProperty("date-time").GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _));
+        Assert.EndsWith("Z", root.GetProperty("date-time").GetString(), StringComparison.Ordinal);
+        Assert.Equal(TestPki.Host, root.GetProperty("hostname").GetString());
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("port").ValueKind);
+        Assert.Equal("2099-01-01T00:00:00Z", root.GetProperty("effective-expiration-date").GetString());
+        Assert.False(root.GetProperty("include-subdomains").GetBoolean());
+        Assert.Equal(TestPki.Host, root.GetProperty("noted-hostname").GetString());
+        Assert.Equal([$"pin-sha256=\"{_pki.Intermediate.Pin.ToBase64()}\"", $"pin-sha256=\"{TestPki.BackupPin.ToBase64()}\""],
+            root.GetProperty("known-pins").EnumerateArray().Select(p => p.GetString()));
+        var validated = root.GetProperty("validated-certificate-chain").EnumerateArray().Select(p => X509Certificate2.CreateFromPem(p.GetString())).ToList();
+        Assert.Equal([_pki.InterceptorLeaf.Thumbprint, _pki.InterceptorRoot.Certificate.Thumbprint], validated.Select(c => c.Thumbprint));
+        var served = root.GetProperty("served-certificate-chain").EnumerateArray().Select(p => X509Certificate2.CreateFromPem(p.GetString())).ToList();
+        Assert.Equal(_pki.InterceptorLeaf.Thumbprint, served[0].Thumbprint);
+        Assert.Equal("report-only", root.GetProperty("mode").GetString());
+        Assert.Equal("PinMismatch", root.GetProperty("outcome").GetString());
+        Assert.Equal("bot", root.GetProperty("app-name").GetString());
+        Assert.Equal("1.2.3", root.GetProperty("app-version").GetString());
+    }
+
+    [Fact]
+    public async Task Enforced_RefusedAndReported_SlowEndpointDoesNotHoldTheVerdict()
+    {
+        await using var endpoint = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(Policy(endpoint.Url), _pki);
+        using var client = Client(host.Services, interceptor.Port);
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        Assert.IsType<PinValidationException>(error.InnerException);
+        await endpoint.WaitForReportsAsync(1);
+
+        // The report is still held by the endpoint, unanswered, and the refusal was already delivered: reporting is off the handshake path.
+        using var second = Client(host.Services, interceptor.Port);
+        await Assert.ThrowsAsync<HttpRequestException>(() => second.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        Assert.Equal(0, interceptor.Requests);
+        endpoint.Release();
+    }
+
+    [Theory]
+    [InlineData(ReportEndpointBehaviour.Fail)]
+    [InlineData(null)]
+    public async Task DeadOrFailingEndpoint_VerdictUnchanged_RetriedThenCountedFailed(ReportEndpointBehaviour? behaviour)
+    {
+        await using var endpoint = await ReportEndpoint.StartAsync(behaviour ?? ReportEndpointBehaviour.Accept);
+        var uri = behaviour is null ? new Uri("http://127.0.0.1:1/reports") : endpoint.Url;
+        await using var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(Policy(uri), _pki, s => s.Configure<PinningOptions>(o =>
+        {
+            o.Reporting.MaxAttempts = 3;
+            o.Reporting.RetryDelay = TimeSpan.FromMilliseconds(5);
+        }));
+        using var failed = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsFailed);
+
+        using (var client = Client(host.Services, interceptor.Port))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        }
+
+        using (var client = Client(host.Services, genuine.Port))
+        {
+            Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(new Uri(genuine.Url(), "ticker")));
+        }
+
+        await failed.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+        if (behaviour is not null)
+        {
+            Assert.Equal(3, endpoint.Reports.Count);
+        }
+
+    }
+
+    [Fact]
+    public async Task Duplicates_SentOncePer24Hours()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var endpoint = await ReportEndpoint.StartAsync();
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(Policy(endpoint.Url, "report-only"), _pki, s => s.AddSingleton<TimeProvider>(time));
+        async Task CallAsync()
+        {
+            using var client = Client(host.Services, interceptor.Port);
+            await client.GetStringAsync(new Uri(interceptor.Url(), "ticker"));
+        }
+
+        await CallAsync();
+        await endpoint.WaitForReportsAsync(1);
+        time.Advance(TimeSpan.FromHours(23));
+        await CallAsync();
+        time.Advance(TimeSpan.FromHours(1));
+        await CallAsync();
+        await endpoint.WaitForReportsAsync(2);
+        await host.DisposeAsync();
+        Assert.Equal(2, endpoint.Reports.Count);
+    }
+
+    [Fact]
+    public async Task FullQueue_DropsAndCounts()
+    {
+        await using var endpoint = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
+        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var dropped = new MetricCollector<long>(meters, PinningMetricNames.Meter, PinningMetricNames.ReportsDropped);
+        await using var reporter = new PinningReporter(new PinningReportOptions { QueueCapacity = 1, ShutdownTimeout = TimeSpan.FromSeconds(1) }, TimeProvider.System, meters, null);
+
+        reporter.Enqueue(Failure(endpoint.Url, "a.exchange.test"));
+        await endpoint.WaitForReportsAsync(1);
+        reporter.Enqueue(Failure(endpoint.Url, "b.exchange.test"));
+        reporter.Enqueue(Failure(endpoint.Url, "c.exchange.test"));
+        Assert.Equal(1, Assert.Single(dropped.GetMeasurementSnapshot()).Value);
+        endpoint.Release();
+    }
+
+    [Fact]
+    public async Task Shutdown_DrainsQueue_AndStopsWaitingAtItsBound()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        await using (var accepting = await ReportEndpoint.StartAsync())
+        {
+            var reporter = new PinningReporter(new PinningReportOptions(), TimeProvider.System, meters, null);
+            reporter.Enqueue(Failure(accepting.Url, "a.exchange.test"));
+            reporter.Enqueue(Failure(accepting.Url, "b.exchange.test"));
+            await reporter.DisposeAsync();
+            Assert.Equal(2, accepting.Reports.Count);
+        }
+
+        await using var hanging = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
+        var stuck = new PinningReporter(new PinningReportOptions { ShutdownTimeout = TimeSpan.FromSeconds(5), RequestTimeout = TimeSpan.FromHours(1) }, time, meters, null);
+        stuck.Enqueue(Failure(hanging.Url, "a.exchange.test"));
+        await hanging.WaitForReportsAsync(1);
+        var disposing = stuck.DisposeAsync().AsTask();
+        Assert.False(disposing.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>A real refusing result for <paramref name="host"/>: the interceptor's chain, built by the platform, against the genuine pins.</summary>
+    private PinValidationResult Failure(Uri reportUri, string host)
+    {
+        var policy = PinningPolicy.Create(new()
+        {
+            Policies = [new() { Hosts = ["*.exchange.test"], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()], ReportUris = [reportUri.ToString()] }],
+        });
+        var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth() });
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_pki.TrustBoth());
+        Assert.True(chain.Build(_pki.InterceptorLeaf));
+        var result = pinner.Validate(host, 443, _pki.InterceptorLeaf, chain, System.Net.Security.SslPolicyErrors.None);
+        Assert.Equal(PinValidationOutcome.PinMismatch, result.Outcome);
+        return result;
+    }
+}

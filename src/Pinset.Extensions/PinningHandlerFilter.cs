@@ -15,7 +15,9 @@ internal sealed class PinningHandlerFilter(IServiceProvider services) : IHttpMes
         var names = services.GetService<PinnedClientNames>();
         if (builder.Name is { } name && names is not null && names.Contains(name))
         {
-            builder.PrimaryHandler = services.GetRequiredService<CertificatePinning>().PinPrimary(builder.PrimaryHandler, name);
+            var pinning = services.GetService<CertificatePinning>() ?? throw new InvalidOperationException(
+                $"HttpClient '{name}' is marked with UseCertificatePinning(), but no pinning is registered; call services.AddCertificatePinning(...) so the client is pinned. It was not built, rather than connect unpinned.");
+            builder.PrimaryHandler = pinning.PinPrimary(builder.PrimaryHandler, name);
         }
     };
 }

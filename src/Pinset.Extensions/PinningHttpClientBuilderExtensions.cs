@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 
 namespace Pinset.Extensions;
 
@@ -24,6 +26,10 @@ public static class PinningHttpClientBuilderExtensions
         }
 
         names.Add(builder.Name);
+
+        // Registered here too, so a client marked for pinning is never left unpinned: without AddCertificatePinning the
+        // filter refuses to build the client rather than letting it connect unpinned.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, PinningHandlerFilter>());
         return builder;
     }
 }

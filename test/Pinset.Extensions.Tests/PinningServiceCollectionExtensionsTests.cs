@@ -107,6 +107,16 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public void UseCertificatePinning_WithoutAddCertificatePinning_RefusesToBuildTheClient()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("exchange").UseCertificatePinning();
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IHttpClientFactory>().CreateClient("exchange"));
+        Assert.Contains("call services.AddCertificatePinning", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartUp_MissingSection_Refused()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => PinnedHost.StartAsync([], _pki));

@@ -18,7 +18,7 @@ internal static class ChainMatcher
                 continue;
             }
 
-            var digest = Sha256Digest.Hash(spki);
+            var digest = SpkiDigestMemo.Digest(spki);
             if (policy.IsBanned(digest))
             {
                 bannedAt = i;

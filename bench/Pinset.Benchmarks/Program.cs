@@ -2,6 +2,12 @@ using BenchmarkDotNet.Running;
 using Pinset.Benchmarks;
 
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- [e2e] [--quick] [BenchmarkDotNet arguments]
+// (and "servers N DIR", for bench/check-scale.sh)
+if (args is ["servers", var count, var directory])
+{
+    return await CheckServers.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory);
+}
+
 if (args.Contains("e2e"))
 {
     return await EndToEnd.RunAsync(args.Contains("--quick"));

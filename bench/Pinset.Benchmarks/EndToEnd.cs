@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Pinset.TestSupport;
 
@@ -24,7 +22,7 @@ internal static class EndToEnd
         var url = new Uri(server.Url(), "ticker");
         SocketsHttpHandler Handler(bool pinned)
         {
-            var handler = new SocketsHttpHandler { ConnectCallback = ConnectTo(server.Port) };
+            var handler = new SocketsHttpHandler { ConnectCallback = Loopback.ConnectTo(server.Port) };
             if (pinned)
             {
                 return handler.UseCertificatePinning(pinner);
@@ -83,11 +81,4 @@ internal static class EndToEnd
         Console.WriteLine($"  requests/s     pinned {Median("rps-pinned"),10:F0}   unpinned {Median("rps-plain"),10:F0}   ratio {Median("rps-pinned") / Median("rps-plain"):F3}");
         return 0;
     }
-
-    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectTo(int port) => async (_, token) =>
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(IPAddress.Loopback, port, token);
-        return new NetworkStream(socket, ownsSocket: true);
-    };
 }

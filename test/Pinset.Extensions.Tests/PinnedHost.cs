@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,17 +65,7 @@ internal sealed class PinnedHost : IAsyncDisposable
         }
     }
 
-    public static SocketsHttpHandler RouteTo(int port, SocketsHttpHandler? handler = null)
-    {
-        handler ??= new SocketsHttpHandler();
-        handler.ConnectCallback = async (_, token) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(IPAddress.Loopback, port, token);
-            return new NetworkStream(socket, ownsSocket: true);
-        };
-        return handler;
-    }
+    public static SocketsHttpHandler RouteTo(int port, SocketsHttpHandler? handler = null) => Loopback.Route(handler ?? new SocketsHttpHandler(), port);
 
     public async ValueTask DisposeAsync()
     {

@@ -45,15 +45,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
         new(leaf, sentChain ?? [leaf], protocols);
 
     /// <summary>An HttpClient handler that connects every host name to this server, like curl's --resolve.</summary>
-    public SocketsHttpHandler Handler() => new()
-    {
-        ConnectCallback = async (context, token) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(IPAddress.Loopback, Port, token).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    };
+    public SocketsHttpHandler Handler() => Loopback.Route(new SocketsHttpHandler(), Port);
 
     /// <summary>A TCP connection to this server, for SslStream clients.</summary>
     public async Task<NetworkStream> ConnectAsync(CancellationToken token = default)

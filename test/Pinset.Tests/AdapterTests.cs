@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using Grpc.Net.Client;
 using Pinset.TestSupport.Grpc;
@@ -12,29 +11,18 @@ public sealed class AdapterTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private static SocketsHttpHandler Loopback(SocketsHttpHandler handler, int port)
-    {
-        handler.ConnectCallback = async (_, token) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, token);
-            return new NetworkStream(socket, ownsSocket: true);
-        };
-        return handler;
-    }
-
     [Fact]
     public async Task SocketsHttpHandler_Genuine_PassesAndInterceptor_Refused()
     {
         var pinner = _pki.Pinner(_pki.Intermediate.Pin);
         await using (var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain()))
         {
-            using var client = new HttpClient(Loopback(new SocketsHttpHandler().UseCertificatePinning(pinner), genuine.Port));
+            using var client = new HttpClient(Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), genuine.Port));
             Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(new Uri(genuine.Url(), "ticker")));
         }
 
         await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
-        using var refused = new HttpClient(Loopback(new SocketsHttpHandler().UseCertificatePinning(pinner), interceptor.Port));
+        using var refused = new HttpClient(Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), interceptor.Port));
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => refused.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
         var pinning = Assert.IsType<PinValidationException>(error.InnerException);
         Assert.Equal(PinValidationOutcome.PinMismatch, pinning.Result.Outcome);
@@ -91,14 +79,14 @@ public sealed class AdapterTests : IDisposable
         await using (var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain()))
         {
             using var socket = new ClientWebSocket();
-            using var invoker = new HttpMessageInvoker(Loopback(new SocketsHttpHandler().UseCertificatePinning(pinner), genuine.Port));
+            using var invoker = new HttpMessageInvoker(Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), genuine.Port));
             await socket.ConnectAsync(new Uri(genuine.Url("wss"), "trades"), invoker, CancellationToken.None);
             Assert.Equal("trade BTC-USD 0.5", await ReceiveTextAsync(socket));
         }
 
         await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
         using var refused = new ClientWebSocket();
-        using var refusedInvoker = new HttpMessageInvoker(Loopback(new SocketsHttpHandler().UseCertificatePinning(pinner), interceptor.Port));
+        using var refusedInvoker = new HttpMessageInvoker(Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), interceptor.Port));
         var error = await Assert.ThrowsAsync<WebSocketException>(() => refused.ConnectAsync(new Uri(interceptor.Url("wss"), "trades"), refusedInvoker, CancellationToken.None));
         Assert.Equal(PinValidationOutcome.PinMismatch, FindPinning(error).Result.Outcome);
         Assert.Equal(0, interceptor.Requests);
@@ -110,13 +98,13 @@ public sealed class AdapterTests : IDisposable
         var pinner = _pki.Pinner(_pki.LeafPin);
         await using (var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain()))
         {
-            using var channel = GrpcChannel.ForAddress(genuine.Url(), new GrpcChannelOptions { HttpHandler = Loopback(new SocketsHttpHandler().UseCertificatePinning(pinner), genuine.Port) });
+            using var channel = GrpcChannel.ForAddress(genuine.Url(), new GrpcChannelOptions { HttpHandler = Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), genuine.Port) });
             var reply = await new Ticker.TickerClient(channel).GetPriceAsync(new PriceRequest { Symbol = "BTC-USD" });
             Assert.Equal("97000.00", reply.Price);
         }
 
         await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
-        using var refusedChannel = GrpcChannel.ForAddress(interceptor.Url(), new GrpcChannelOptions { HttpHandler = Loopback(new SocketsHttpHandler().UseCertificatePinning(pinner), interceptor.Port) });
+        using var refusedChannel = GrpcChannel.ForAddress(interceptor.Url(), new GrpcChannelOptions { HttpHandler = Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), interceptor.Port) });
         var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => new Ticker.TickerClient(refusedChannel).GetPriceAsync(new PriceRequest { Symbol = "BTC-USD" }).ResponseAsync);
         Assert.Equal(PinValidationOutcome.PinMismatch, FindPinning(error).Result.Outcome);
         Assert.Equal(0, interceptor.Requests);

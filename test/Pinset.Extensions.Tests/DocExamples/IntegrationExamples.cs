@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
@@ -76,10 +75,5 @@ internal static class IntegrationExamples
         // </example>
     }
 
-    public static Action<SocketsHttpHandler> Loopback(int port) => handler => handler.ConnectCallback = async (_, token) =>
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, token);
-        return new NetworkStream(socket, ownsSocket: true);
-    };
+    public static Action<SocketsHttpHandler> Loopback(int port) => handler => TestSupport.Loopback.Route(handler, port);
 }

@@ -1,0 +1,32 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pinset.TestSupport;
+
+/// <summary>Sends every connection of an HttpClient handler to a loopback port, whatever host the URL names (like curl's --resolve).</summary>
+public static class Loopback
+{
+    /// <summary>A connect callback to 127.0.0.1:<paramref name="port"/>.</summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectTo(int port) => async (_, token) =>
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, port, token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    };
+
+    /// <summary>Routes <paramref name="handler"/> to 127.0.0.1:<paramref name="port"/> and returns it.</summary>
+    public static SocketsHttpHandler Route(SocketsHttpHandler handler, int port)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        handler.ConnectCallback = ConnectTo(port);
+        return handler;
+    }
+}

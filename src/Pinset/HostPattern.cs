@@ -6,10 +6,20 @@ namespace Pinset;
 /// </summary>
 public sealed record HostPattern
 {
+    private readonly string _text;
+
     private HostPattern(HostPatternKind kind, string domain)
     {
         Kind = kind;
         Domain = domain;
+
+        // Made once: metrics tag every validation with it, and the handshake path should not build strings.
+        _text = kind switch
+        {
+            HostPatternKind.Exact => domain,
+            HostPatternKind.SingleLabelWildcard => "*." + domain,
+            _ => "**." + domain,
+        };
     }
 
     /// <summary>How the pattern matches.</summary>
@@ -84,10 +94,5 @@ public sealed record HostPattern
     }
 
     /// <summary>The pattern in its normalised text form.</summary>
-    public override string ToString() => Kind switch
-    {
-        HostPatternKind.Exact => Domain,
-        HostPatternKind.SingleLabelWildcard => "*." + Domain,
-        _ => "**." + Domain,
-    };
+    public override string ToString() => _text;
 }

@@ -22,6 +22,16 @@ public static class Loopback
         }
     };
 
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago, for servers that must be told their port (nginx, openssl, mitmproxy).</summary>
+    public static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
     /// <summary>Routes <paramref name="handler"/> to 127.0.0.1:<paramref name="port"/> and returns it.</summary>
     public static SocketsHttpHandler Route(SocketsHttpHandler handler, int port)
     {

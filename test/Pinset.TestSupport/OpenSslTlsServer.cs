@@ -26,29 +26,10 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
         var key = _dir.File("leaf.key");
         var chain = _dir.File("chain.pem");
         File.WriteAllText(cert, leaf.ExportCertificatePem());
-        File.WriteAllText(key, (leaf.GetECDsaPrivateKey() as System.Security.Cryptography.AsymmetricAlgorithm ?? leaf.GetRSAPrivateKey()!).ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(key, TestKeys.PrivateKeyPem(leaf));
         File.WriteAllText(chain, string.Join('\n', extraChain.Select(c => c.ExportCertificatePem())) + "\n");
-        Port = FreePort();
-        var start = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "s_server", "-accept", $"127.0.0.1:{Port}", "-cert", cert, "-key", key, "-cert_chain", chain, "-ign_eof" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        try
-        {
-            _process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("openssl is not installed; install Debian's 'openssl' package (.ci/run does).", ex);
-        }
+        Port = Loopback.FreePort();
+        _process = ExternalTool.OpenSsl.Start(["s_server", "-accept", $"127.0.0.1:{Port}", "-cert", cert, "-key", key, "-cert_chain", chain, "-ign_eof"], redirectInput: true);
 
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -111,15 +92,6 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
         {
             _ready.TrySetResult();
         }
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()

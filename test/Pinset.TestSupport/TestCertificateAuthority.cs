@@ -78,6 +78,30 @@ public sealed class TestCertificateAuthority : IDisposable
         return TestKeys.WithKey(certificate, key);
     }
 
+    /// <summary>
+    /// A CA certificate carrying <paramref name="other"/>'s name and public key, signed by this CA: a cross-certificate.
+    /// It needs only the other CA's public key, so any CA can make one for any root.
+    /// </summary>
+    public X509Certificate2 CrossSign(TestCertificateAuthority other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var request = new CertificateRequest(other.Certificate.SubjectName, other.Certificate.PublicKey, HashAlgorithmName.SHA256);
+        AddCaExtensions(request);
+        return Sign(request, Now.AddDays(-30), Now.AddYears(3));
+    }
+
+    /// <summary>
+    /// Any certificate with its private key, used as an issuer whatever its extensions say: how an attacker signs with
+    /// a key whose certificate is not a CA (OkHttp's "signers must have the CA bit set" case).
+    /// </summary>
+    public static TestCertificateAuthority Impersonate(X509Certificate2 certificateWithKey, TestCertificateAuthority? parent = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificateWithKey);
+        var key = (AsymmetricAlgorithm?)certificateWithKey.GetECDsaPrivateKey() ?? certificateWithKey.GetRSAPrivateKey()
+            ?? throw new ArgumentException($"Certificate '{certificateWithKey.Subject}' has no private key.", nameof(certificateWithKey));
+        return new TestCertificateAuthority(new X509Certificate2(certificateWithKey), key, parent);
+    }
+
     private X509Certificate2 Sign(CertificateRequest request, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));

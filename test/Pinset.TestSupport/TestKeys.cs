@@ -33,4 +33,13 @@ public static class TestKeys
             };
         }
     }
+
+    /// <summary>The certificate's private key as PKCS#8 PEM, for servers that read key files (nginx, openssl, mitmproxy).</summary>
+    public static string PrivateKeyPem(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var key = (AsymmetricAlgorithm?)certificate.GetECDsaPrivateKey() ?? certificate.GetRSAPrivateKey()
+            ?? throw new ArgumentException($"Certificate '{certificate.Subject}' has no EC or RSA private key.", nameof(certificate));
+        return key.ExportPkcs8PrivateKeyPem();
+    }
 }

@@ -75,10 +75,18 @@ public sealed record HostPattern
         return true;
     }
 
-    /// <summary>True when the normalised <paramref name="host"/> matches this pattern.</summary>
+    /// <summary>
+    /// True when <paramref name="host"/>, in any spelling (case, trailing dot, Unicode or punycode, IP literal forms),
+    /// matches this pattern. A host that is not a valid name matches nothing.
+    /// </summary>
     public bool Matches(string host)
     {
         ArgumentNullException.ThrowIfNull(host);
+        return HostName.TryNormalize(host, out var normalized) && MatchesNormalized(normalized);
+    }
+
+    private bool MatchesNormalized(string host)
+    {
         return Kind switch
         {
             HostPatternKind.Exact => host == Domain,

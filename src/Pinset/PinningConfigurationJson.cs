@@ -70,6 +70,12 @@ public static class PinningConfigurationJson
         {
             throw new PinningConfigurationException($"'{sourceName}' is not valid JSON (it may be truncated): {ex.Message}", ex);
         }
+        catch (ArgumentException ex) when (ex.InnerException is System.Text.EncoderFallbackException fallback)
+        {
+            // A string with a lone UTF-16 surrogate cannot become UTF-8; found by the FsCheck properties of the attack suite.
+            throw new PinningConfigurationException(
+                $"'{sourceName}' is not valid Unicode: it has a lone surrogate character (\\u{(int)fallback.CharUnknown:X4}) at index {fallback.Index}; expected UTF-16 text.", ex);
+        }
 
         using (document)
         {

@@ -64,6 +64,9 @@ public sealed class HostPatternTests
     [InlineData("**.example.com", "notexample.com", false)]
     [InlineData("api.example.com", "api.example.com", true)]
     [InlineData("api.example.com", "www.api.example.com", false)]
+    [InlineData("api.example.com", "API.Example.COM.", true)] // any spelling, as connections see it (found by the FsCheck model test)
+    [InlineData("*.bücher.example", "API.XN--BCHER-KVA.example", true)]
+    [InlineData("api.example.com", "api..example.com", false)] // not a valid name: matches nothing
     public void Matches_Boundaries(string pattern, string host, bool expected) => Assert.Equal(expected, HostPattern.Parse(pattern).Matches(host));
 
     [Fact]

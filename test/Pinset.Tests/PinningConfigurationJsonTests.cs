@@ -67,6 +67,14 @@ public sealed class PinningConfigurationJsonTests
     }
 
     [Fact]
+    public void Parse_LoneSurrogate_FormatExceptionNotArgumentException()
+    {
+        // Found by the attack suite's FsCheck properties: System.Text.Json threw ArgumentException for this string.
+        var error = Assert.Throws<PinningConfigurationException>(() => PinningPolicy.Parse("\ud800c=", "policy.json"));
+        Assert.Contains("'policy.json' is not valid Unicode: it has a lone surrogate character (\\uD800) at index 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_ShapeAndContentErrors_ReportedTogether()
     {
         var json = """{"pinning": {"policies": [{"hosts": ["**.com"], "pins": ["sha256/AAAA"], "colour": "red"}, {"hosts": ["ok.exchange.com"], "pins": [7]}]}}""";

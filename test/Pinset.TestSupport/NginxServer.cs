@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -19,11 +18,9 @@ public sealed class NginxServer : IAsyncDisposable
     private readonly UdpClient _syslog = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly List<NginxRequest> _log = [];
     private readonly Dictionary<string, TaskCompletionSource> _markers = [];
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly StringBuilder _errors = new();
     private readonly Task _syslogLoop;
     private readonly int _markerPort;
-    private Process? _process;
+    private ToolServerProcess? _process;
 
     private NginxServer()
     {
@@ -36,9 +33,11 @@ public sealed class NginxServer : IAsyncDisposable
         var server = new NginxServer();
         try
         {
-            server.Launch(sites);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await server._ready.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            server._process = await ToolServerProcess.StartAsync(
+                ExternalTool.Nginx,
+                ["-p", server._dir.Path, "-c", server.WriteConfiguration(sites), "-e", "stderr"],
+                isReady: line => line.Contains("start worker process", StringComparison.Ordinal),
+                isFatal: line => line.Contains("[emerg]", StringComparison.Ordinal)).ConfigureAwait(false);
             return server;
         }
         catch
@@ -77,7 +76,8 @@ public sealed class NginxServer : IAsyncDisposable
         }
     }
 
-    private void Launch(IEnumerable<NginxSite> sites)
+    /// <summary>Writes nginx.conf for the sites and returns its path.</summary>
+    private string WriteConfiguration(IEnumerable<NginxSite> sites)
     {
         var config = new StringBuilder();
         string dir = _dir.Path;
@@ -120,42 +120,7 @@ public sealed class NginxServer : IAsyncDisposable
 
         config.Append("}\n");
         File.WriteAllText(_dir.File("nginx.conf"), config.ToString());
-        _process = ExternalTool.Nginx.Start(["-p", dir, "-c", _dir.File("nginx.conf"), "-e", "stderr"]);
-        _process.ErrorDataReceived += (_, e) => OnErrorLine(e.Data);
-        _process.OutputDataReceived += (_, e) => OnErrorLine(e.Data);
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-    }
-
-    private void OnErrorLine(string? line)
-    {
-        if (line is null)
-        {
-            _ready.TrySetException(new InvalidOperationException($"nginx exited before it served: {Errors()}"));
-            return;
-        }
-
-        lock (_errors)
-        {
-            _errors.AppendLine(line);
-        }
-
-        if (line.Contains("start worker process", StringComparison.Ordinal))
-        {
-            _ready.TrySetResult();
-        }
-        else if (line.Contains("[emerg]", StringComparison.Ordinal))
-        {
-            _ready.TrySetException(new InvalidOperationException($"nginx refused its configuration: {line}"));
-        }
-    }
-
-    private string Errors()
-    {
-        lock (_errors)
-        {
-            return _errors.ToString();
-        }
+        return _dir.File("nginx.conf");
     }
 
     private async Task ReadSyslogAsync()
@@ -197,13 +162,7 @@ public sealed class NginxServer : IAsyncDisposable
     {
         if (_process is not null)
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-            _process.Dispose();
+            await _process.DisposeAsync().ConfigureAwait(false);
         }
 
         _syslog.Dispose();

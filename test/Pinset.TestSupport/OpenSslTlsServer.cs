@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 
 namespace Pinset.TestSupport;
 
@@ -14,52 +12,51 @@ namespace Pinset.TestSupport;
 /// </summary>
 public sealed class OpenSslTlsServer : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly TempDirectory _dir = new();
-    private readonly StringBuilder _output = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _request = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ToolServerProcess? _process;
 
-    private OpenSslTlsServer(X509Certificate2 leaf, IEnumerable<X509Certificate2> extraChain)
-    {
-        var cert = _dir.File("leaf.pem");
-        var key = _dir.File("leaf.key");
-        var chain = _dir.File("chain.pem");
-        File.WriteAllText(cert, leaf.ExportCertificatePem());
-        File.WriteAllText(key, TestKeys.PrivateKeyPem(leaf));
-        File.WriteAllText(chain, string.Join('\n', extraChain.Select(c => c.ExportCertificatePem())) + "\n");
-        Port = Loopback.FreePort();
-        _process = ExternalTool.OpenSsl.Start(["s_server", "-accept", $"127.0.0.1:{Port}", "-cert", cert, "-key", key, "-cert_chain", chain, "-ign_eof"], redirectInput: true);
-
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
+    private OpenSslTlsServer() => Port = Loopback.FreePort();
 
     public int Port { get; }
 
     /// <summary>True when application data (an HTTP request line) reached the server.</summary>
-    public bool ReceivedRequest
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString().Contains("GET ", StringComparison.Ordinal);
-            }
-        }
-    }
+    public bool ReceivedRequest => _request.Task.IsCompleted;
 
     /// <summary>Completes when a request line arrives; fails the test if none does within <paramref name="limit"/>.</summary>
     public Task WaitForRequestAsync(TimeSpan limit) => _request.Task.WaitAsync(limit);
 
     public static async Task<OpenSslTlsServer> StartAsync(X509Certificate2 leaf, IEnumerable<X509Certificate2> extraChain)
     {
-        var server = new OpenSslTlsServer(leaf, extraChain);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await server._ready.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-        return server;
+        var server = new OpenSslTlsServer();
+        var dir = server._dir;
+        var cert = dir.File("leaf.pem");
+        var key = dir.File("leaf.key");
+        var chain = dir.File("chain.pem");
+        await File.WriteAllTextAsync(cert, leaf.ExportCertificatePem()).ConfigureAwait(false);
+        await File.WriteAllTextAsync(key, TestKeys.PrivateKeyPem(leaf)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(chain, string.Join('\n', extraChain.Select(c => c.ExportCertificatePem())) + "\n").ConfigureAwait(false);
+        try
+        {
+            server._process = await ToolServerProcess.StartAsync(
+                ExternalTool.OpenSsl,
+                ["s_server", "-accept", $"127.0.0.1:{server.Port}", "-cert", cert, "-key", key, "-cert_chain", chain, "-ign_eof"],
+                isReady: line => line.StartsWith("ACCEPT", StringComparison.Ordinal),
+                onLine: line =>
+                {
+                    if (line.Contains("GET ", StringComparison.Ordinal))
+                    {
+                        server._request.TrySetResult();
+                    }
+                },
+                limit: TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            server._dir.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A TCP connection to this server, for SslStream clients.</summary>
@@ -70,39 +67,13 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
         return client.GetStream();
     }
 
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            _ready.TrySetException(new InvalidOperationException($"openssl s_server exited before it listened: {_output}"));
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-
-        if (line.Contains("GET ", StringComparison.Ordinal))
-        {
-            _request.TrySetResult();
-        }
-
-        if (line.StartsWith("ACCEPT", StringComparison.Ordinal))
-        {
-            _ready.TrySetResult();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (_process is not null)
         {
-            _process.Kill(entireProcessTree: true);
+            await _process.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _process.WaitForExitAsync().ConfigureAwait(false);
-        _process.Dispose();
         _dir.Dispose();
     }
 }

@@ -2,7 +2,10 @@ using BenchmarkDotNet.Attributes;
 
 namespace Pinset.Benchmarks;
 
-/// <summary>Finding a host's policy among 10, 1,000 and 10,000 policies: exact names and a wildcard below them.</summary>
+/// <summary>
+/// Finding a host's policy among 10, 1,000 and 10,000 policies: per call, an exact name, a name under a <c>**.</c>
+/// wildcard, and a name no policy covers (which walks every table). Names have one length in every size.
+/// </summary>
 [MemoryDiagnoser]
 public class PolicyLookupBenchmarks
 {
@@ -19,9 +22,11 @@ public class PolicyLookupBenchmarks
     }
 
     private const string Wildcard = "ws.stream.exchange.net";
-    private readonly string _exactTen = "api7.exchange.com";
-    private readonly string _exactThousand = "api777.exchange.com";
-    private readonly string _exactTenThousand = "api7777.exchange.com";
+    private const string Unpinned = "api00007.exchange.org";
+    // Names of one length in every size, so only the number of policies differs between the benchmarks.
+    private readonly string _exactTen = "api00007.exchange.com";
+    private readonly string _exactThousand = "api00777.exchange.com";
+    private readonly string _exactTenThousand = "api07777.exchange.com";
 
     [Benchmark(Baseline = true)]
     public int Ten() => Lookup(_ten, _exactTen);
@@ -32,12 +37,12 @@ public class PolicyLookupBenchmarks
     [Benchmark]
     public int TenThousand() => Lookup(_tenThousand, _exactTenThousand);
 
-    private static int Lookup(PinningPolicy policy, string exact) => policy.Find(exact)!.Index + policy.Find(Wildcard)!.Index;
+    private static int Lookup(PinningPolicy policy, string exact) => policy.Find(exact)!.Index + policy.Find(Wildcard)!.Index + (policy.Find(Unpinned) is null ? 1 : 0);
 
     private static PinningPolicy Build(int count)
     {
         var pins = new[] { SpkiPin.FromSubjectPublicKeyInfo("a"u8).ToString(), SpkiPin.FromSubjectPublicKeyInfo("b"u8).ToString() };
-        var policies = Enumerable.Range(0, count).Select(i => new PinPolicyConfiguration { Hosts = [$"api{i}.exchange.com"], Pins = pins }).ToList();
+        var policies = Enumerable.Range(0, count).Select(i => new PinPolicyConfiguration { Hosts = [$"api{i:D5}.exchange.com"], Pins = pins }).ToList();
         policies.Add(new PinPolicyConfiguration { Hosts = ["**.exchange.net"], Pins = pins });
         return PinningPolicy.Create(new() { Policies = policies });
     }

@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 using Pinset.Benchmarks;
 
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- [e2e] [--quick] [BenchmarkDotNet arguments]
+// dotnet run -c Release --project bench/Pinset.Benchmarks -- check [--quick]   (pinset check over many servers, in-process)
 // (and "servers N DIR", for bench/check-scale.sh)
 if (args is ["servers", var count, var directory])
 {
     return await CheckServers.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory);
+}
+
+if (args.Contains("check"))
+{
+    return await CheckScale.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Contains("e2e"))

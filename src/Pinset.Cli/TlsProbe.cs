@@ -56,6 +56,10 @@ internal static class TlsProbe
         {
             TargetHost = tlsName,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+
+            // Always a full handshake: a probe reports the chain the server presents now, and keeps no session per host
+            // (which held the process's memory growing with the number of servers checked).
+            AllowTlsResume = false,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
                 seen = Capture(target, tlsName, certificate, chain, errors, pinner);

@@ -17,14 +17,16 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly SslStreamCertificateContext _context;
     private readonly SslProtocols _protocols;
+    private readonly TimeSpan _latency;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly List<Task> _connections = [];
     private int _handshakes;
     private int _requests;
 
-    private LoopbackTlsServer(X509Certificate2 leaf, IEnumerable<X509Certificate2> sentChain, SslProtocols protocols)
+    private LoopbackTlsServer(X509Certificate2 leaf, IEnumerable<X509Certificate2> sentChain, SslProtocols protocols, TimeSpan latency)
     {
+        _latency = latency;
         _context = SslStreamCertificateContext.Create(leaf, [.. sentChain.Where(c => c != leaf)], offline: true);
         _protocols = protocols;
         _listener = new TcpListener(IPAddress.Loopback, 0);
@@ -42,7 +44,14 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
     public int Requests => Volatile.Read(ref _requests);
 
     public static LoopbackTlsServer Start(X509Certificate2 leaf, IEnumerable<X509Certificate2>? sentChain = null, SslProtocols protocols = SslProtocols.None) =>
-        new(leaf, sentChain ?? [leaf], protocols);
+        new(leaf, sentChain ?? [leaf], protocols, TimeSpan.Zero);
+
+    /// <summary>
+    /// A server that waits <paramref name="latency"/> before each handshake: a far-away server's round trip, for the
+    /// benchmarks only (tests never wait on time).
+    /// </summary>
+    public static LoopbackTlsServer StartWithLatency(X509Certificate2 leaf, IEnumerable<X509Certificate2> sentChain, TimeSpan latency) =>
+        new(leaf, sentChain, SslProtocols.None, latency);
 
     /// <summary>An HttpClient handler that connects every host name to this server, like curl's --resolve.</summary>
     public SocketsHttpHandler Handler() => Loopback.Route(new SocketsHttpHandler(), Port);
@@ -83,6 +92,11 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
         {
             try
             {
+                if (_latency > TimeSpan.Zero)
+                {
+                    await Task.Delay(_latency, _stop.Token).ConfigureAwait(false);
+                }
+
                 await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
                 {
                     ServerCertificateContext = _context,

@@ -18,7 +18,8 @@ internal static class CheckScale
     public static async Task<int> RunAsync(bool quick)
     {
         int[] counts = quick ? [200] : [50, 200, 1000];
-        Console.WriteLine($"pinset check scaling, {Environment.ProcessorCount} cores; medians of {(quick ? 1 : 3)} runs per row");
+        int runs = quick ? 1 : 5;
+        Console.WriteLine($"pinset check scaling, {Environment.ProcessorCount} cores; medians of {runs} runs per row (fastest and slowest run in brackets)");
         Console.WriteLine("| servers | round trip | concurrency | h (one server) | bound 1.5 x (N/C) x h | measured | ratio to (N/C) x h | allocated per server |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var latency in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(20) })
@@ -28,11 +29,12 @@ internal static class CheckScale
             {
                 await using var fleet = await Fleet.StartAsync(count, latency);
                 await fleet.CheckAsync(1, 1); // JIT and first-use costs out of the way
-                double h = (await fleet.MedianAsync(20, 1, quick ? 1 : 3)).Seconds / 20;
-                var (seconds, allocated) = await fleet.MedianAsync(count, concurrency, quick ? 1 : 3);
+                double h = (await fleet.RunsAsync(20, 1, runs))[runs / 2].Seconds / 20;
+                var all = await fleet.RunsAsync(count, concurrency, runs);
+                var (seconds, allocated) = all[runs / 2];
                 double ideal = (double)count / concurrency * h;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {count} | {latency.TotalMilliseconds:0} ms | {concurrency} | {h * 1000:0.00} ms | {1.5 * ideal:0.000} s | {seconds:0.000} s | {seconds / ideal:0.00} | {allocated / count / 1024.0:0.0} KB |"));
+                    $"| {count} | {latency.TotalMilliseconds:0} ms | {concurrency} | {h * 1000:0.00} ms | {1.5 * ideal:0.000} s | {seconds:0.000} s | {seconds / ideal:0.00} ({all[0].Seconds / ideal:0.00}-{all[^1].Seconds / ideal:0.00}) | {allocated / count / 1024.0:0.0} KB |"));
             }
         }
 
@@ -83,7 +85,8 @@ internal static class CheckScale
                 : throw new InvalidOperationException($"pinset check exited {exit}: {error}{output}");
         }
 
-        public async Task<(double Seconds, long Allocated)> MedianAsync(int count, int concurrency, int runs)
+        /// <summary>The runs, fastest first.</summary>
+        public async Task<List<(double Seconds, long Allocated)>> RunsAsync(int count, int concurrency, int runs)
         {
             var results = new List<(double Seconds, long Allocated)>();
             for (int i = 0; i < runs; i++)
@@ -91,7 +94,7 @@ internal static class CheckScale
                 results.Add(await CheckAsync(count, concurrency));
             }
 
-            return results.OrderBy(r => r.Seconds).ElementAt(runs / 2);
+            return [.. results.OrderBy(r => r.Seconds)];
         }
 
         public async ValueTask DisposeAsync()

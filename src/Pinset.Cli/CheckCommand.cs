@@ -60,32 +60,30 @@ internal static class CheckCommand
 
     private static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliOutput output, CancellationToken cancel)
     {
-        using var gate = new SemaphoreSlim(bound);
+        // A fixed set of workers takes the next server as each finishes: in flight at once are at most 'bound' probes,
+        // and nothing is allocated ahead for the servers still waiting.
         var findings = new CheckFinding[servers.Count];
-        async Task RunAsync(int index, Action? advance)
+        int next = -1;
+        async Task WorkAsync(Action? advance)
         {
-            await gate.WaitAsync(cancel).ConfigureAwait(false);
-            try
+            for (int index = Interlocked.Increment(ref next); index < servers.Count; index = Interlocked.Increment(ref next))
             {
                 findings[index] = await CheckOneAsync(servers[index], settings, pinner, days, output.Time.GetUtcNow(), cancel).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
                 advance?.Invoke();
             }
         }
 
+        var workers = Math.Min(bound, servers.Count);
         if (!output.Interactive)
         {
-            await Task.WhenAll(servers.Select((_, i) => RunAsync(i, null))).ConfigureAwait(false);
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => WorkAsync(null))).ConfigureAwait(false);
             return findings;
         }
 
         await output.ErrorConsole.Progress().StartAsync(async context =>
         {
             var task = context.AddTask($"Checking {servers.Count} servers", maxValue: servers.Count);
-            await Task.WhenAll(servers.Select((_, i) => RunAsync(i, () => task.Increment(1)))).ConfigureAwait(false);
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => WorkAsync(() => task.Increment(1)))).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return findings;
     }

@@ -56,4 +56,35 @@ public sealed class ChainAttackTests(ChainAttackServers servers) : IClassFixture
             Assert.Equal(expected, ending.Refusal.Result.Outcome);
         }
     }
+
+    [RequiresToolsTheory("nginx")]
+    [InlineData(AttackClient.HttpClient)]
+    [InlineData(AttackClient.SslStream)]
+    public async Task Connect_StolenLeafKeyBanned_RefusedThoughTheIssuingCaIsPinned(AttackClient client)
+    {
+        // A stolen server key is the genuine key: pins cannot tell it apart. Banning it is the answer, and a ban wins
+        // over any other pin that matches.
+        var verdicts = new VerdictRecorder();
+        var pinner = new CertificatePinner(
+            PinningPolicy.Create(new PinningConfiguration
+            {
+                Policies =
+                [
+                    new PinPolicyConfiguration
+                    {
+                        Hosts = [ChainAttackServers.Host],
+                        Pins = [servers.Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()],
+                        BannedPins = [servers.Pki.LeafPin.ToString()],
+                    },
+                ],
+            }),
+            new CertificatePinnerOptions { CustomTrustRoots = servers.Pki.TrustBoth(), OnValidated = verdicts.Record });
+        var path = AttackAttempt.NewPath();
+
+        var ending = await AttackAttempt.RunAsync(client, pinner, ChainAttackServers.Host, servers.Nginx.Port("genuine-ec"), path);
+
+        Assert.Equal(PinValidationOutcome.BannedPin, verdicts.Last.Outcome);
+        Assert.Equal(PinValidationOutcome.BannedPin, ending.Refusal?.Result.Outcome);
+        Assert.Null(await servers.Nginx.FindRequestAsync(path));
+    }
 }

@@ -9,6 +9,7 @@ public sealed class FailClosedTests : IAsyncLifetime
 {
     private const string Host = "localhost";
     private readonly TestPki _pki = new();
+    private readonly TempDirectory _dir = new();
     private NginxServer _nginx = null!;
 
     public enum Failure
@@ -24,6 +25,9 @@ public sealed class FailClosedTests : IAsyncLifetime
 
         /// <summary>The policy source yields null.</summary>
         PolicySourceYieldsNull,
+
+        /// <summary>The policy source reloads the policy file on each connection, and the file on disk is now malformed.</summary>
+        PolicyFileCorrupted,
     }
 
     public static TheoryData<Failure, AttackClient> Cases()
@@ -57,7 +61,8 @@ public sealed class FailClosedTests : IAsyncLifetime
             Failure.ObserverThrowsOnAllowed => (new CertificatePinner(enforced, options with { OnValidated = Throw }), "genuine", "observer failed"),
             Failure.ReporterThrowsOnReportOnlyMismatch => (new CertificatePinner(Policy(PinPolicyMode.ReportOnly), options with { OnValidated = Throw }), "interceptor", "observer failed"),
             Failure.PolicySourceThrows => (CertificatePinner.WithPolicySource(() => throw new InvalidOperationException("policy store unreachable"), options), "genuine", "policy store unreachable"),
-            _ => (CertificatePinner.WithPolicySource(() => null!, options), "genuine", "The current pinning policy is null."),
+            Failure.PolicySourceYieldsNull => (CertificatePinner.WithPolicySource(() => null!, options), "genuine", "The current pinning policy is null."),
+            _ => (CertificatePinner.WithPolicySource(() => PinningPolicy.Load(CorruptedPolicyFile()), options), "genuine", "is 3 bytes long"),
         };
         var path = AttackAttempt.NewPath();
 
@@ -92,6 +97,15 @@ public sealed class FailClosedTests : IAsyncLifetime
         }
 
         _pki.Dispose();
+        _dir.Dispose();
+    }
+
+    /// <summary>A policy file whose pin was truncated on disk, as a half-written deployment leaves it.</summary>
+    private string CorruptedPolicyFile()
+    {
+        var path = _dir.File("pinning.json");
+        File.WriteAllText(path, $$$"""{"pinning": {"policies": [{"hosts": ["{{{Host}}}"], "pins": ["sha256/AAAA", "{{{TestPki.BackupPin}}}"]}]}}""");
+        return path;
     }
 
     private static void Throw(PinValidationResult result) => throw new InvalidOperationException($"observer failed on {result.Outcome}");

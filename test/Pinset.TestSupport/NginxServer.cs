@@ -28,22 +28,35 @@ public sealed class NginxServer : IAsyncDisposable
         _syslogLoop = ReadSyslogAsync();
     }
 
+    /// <summary>
+    /// Starts nginx for <paramref name="sites"/>. Ports are picked free just before nginx binds them, so another socket
+    /// can take one in between; then nginx says so ("Address already in use") and it is started again on fresh ports,
+    /// at most three times. Any other start failure fails at once.
+    /// </summary>
     public static async Task<NginxServer> StartAsync(IEnumerable<NginxSite> sites)
     {
-        var server = new NginxServer();
-        try
+        var list = sites.ToList();
+        for (int attempt = 1; ; attempt++)
         {
-            server._process = await ToolServerProcess.StartAsync(
-                ExternalTool.Nginx,
-                ["-p", server._dir.Path, "-c", server.WriteConfiguration(sites), "-e", "stderr"],
-                isReady: line => line.Contains("start worker process", StringComparison.Ordinal),
-                isFatal: line => line.Contains("[emerg]", StringComparison.Ordinal)).ConfigureAwait(false);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw;
+            var server = new NginxServer();
+            try
+            {
+                server._process = await ToolServerProcess.StartAsync(
+                    ExternalTool.Nginx,
+                    ["-p", server._dir.Path, "-c", server.WriteConfiguration(list), "-e", "stderr"],
+                    isReady: line => line.Contains("start worker process", StringComparison.Ordinal),
+                    isFatal: line => line.Contains("[emerg]", StringComparison.Ordinal)).ConfigureAwait(false);
+                return server;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
     }
 

@@ -56,12 +56,7 @@ public sealed class ChainAttackServers : IAsyncLifetime
     public NginxServer Nginx { get; private set; } = null!;
 
     /// <summary>A pinner for <see cref="Host"/> that pins the genuine issuing CA (and a backup), trusting both roots.</summary>
-    public CertificatePinner Pinner(VerdictRecorder verdicts) => new(
-        PinningPolicy.Create(new PinningConfiguration
-        {
-            Policies = [new PinPolicyConfiguration { Hosts = [Host], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
-        }),
-        new CertificatePinnerOptions { CustomTrustRoots = Pki.TrustBoth(), OnValidated = verdicts.Record });
+    public CertificatePinner Pinner(VerdictRecorder verdicts) => verdicts.Pinner(AttackPolicy.For(Host, Pki.Intermediate.Pin), Pki.TrustBoth());
 
     public async Task InitializeAsync() => Nginx = await NginxServer.StartAsync(Sites);
 

@@ -65,20 +65,7 @@ public sealed class ChainAttackTests(ChainAttackServers servers) : IClassFixture
         // A stolen server key is the genuine key: pins cannot tell it apart. Banning it is the answer, and a ban wins
         // over any other pin that matches.
         var verdicts = new VerdictRecorder();
-        var pinner = new CertificatePinner(
-            PinningPolicy.Create(new PinningConfiguration
-            {
-                Policies =
-                [
-                    new PinPolicyConfiguration
-                    {
-                        Hosts = [ChainAttackServers.Host],
-                        Pins = [servers.Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()],
-                        BannedPins = [servers.Pki.LeafPin.ToString()],
-                    },
-                ],
-            }),
-            new CertificatePinnerOptions { CustomTrustRoots = servers.Pki.TrustBoth(), OnValidated = verdicts.Record });
+        var pinner = verdicts.Pinner(AttackPolicy.For(ChainAttackServers.Host, servers.Pki.Intermediate.Pin, banned: servers.Pki.LeafPin), servers.Pki.TrustBoth());
         var path = AttackAttempt.NewPath();
 
         var ending = await AttackAttempt.RunAsync(client, pinner, ChainAttackServers.Host, servers.Nginx.Port("genuine-ec"), path);

@@ -32,7 +32,7 @@ public sealed class CurlRefereeTests(ChainAttackServers servers) : IClassFixture
         {
             int port = servers.Nginx.Port(site.Name);
             var verdicts = new VerdictRecorder();
-            var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = servers.Pki.TrustBoth(), OnValidated = verdicts.Record });
+            var pinner = verdicts.Pinner(policy, servers.Pki.TrustBoth());
             var ours = await AttackAttempt.RunAsync(AttackClient.HttpClient, pinner, ChainAttackServers.Host, port, AttackAttempt.NewPath());
             int pinned = await CurlAsync(port, roots, string.Join(';', leafPins));
             int plain = await CurlAsync(port, roots, pins: null);

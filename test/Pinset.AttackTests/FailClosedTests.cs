@@ -79,7 +79,7 @@ public sealed class FailClosedTests : IAsyncLifetime
     {
         // The control for the reporter case: the same report-only policy with an observer that works lets it through.
         var verdicts = new VerdictRecorder();
-        var pinner = new CertificatePinner(Policy(PinPolicyMode.ReportOnly), new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth(), OnValidated = verdicts.Record });
+        var pinner = verdicts.Pinner(Policy(PinPolicyMode.ReportOnly), _pki.TrustBoth());
         var path = AttackAttempt.NewPath();
 
         var ending = await AttackAttempt.RunAsync(AttackClient.HttpClient, pinner, Host, _nginx.Port("interceptor"), path);
@@ -110,16 +110,5 @@ public sealed class FailClosedTests : IAsyncLifetime
 
     private static void Throw(PinValidationResult result) => throw new InvalidOperationException($"observer failed on {result.Outcome}");
 
-    private PinningPolicy Policy(PinPolicyMode mode) => PinningPolicy.Create(new PinningConfiguration
-    {
-        Policies =
-        [
-            new PinPolicyConfiguration
-            {
-                Hosts = [Host],
-                Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()],
-                Mode = mode == PinPolicyMode.ReportOnly ? "report-only" : "enforce",
-            },
-        ],
-    });
+    private PinningPolicy Policy(PinPolicyMode mode) => AttackPolicy.For(Host, _pki.Intermediate.Pin, mode);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Pinset.AttackTests;
 
 /// <summary>
@@ -14,7 +16,8 @@ public sealed class HostSpellingTests : IAsyncLifetime
     ];
 
     private readonly TestPki _pki = new();
-    private readonly List<IDisposable> _owned = [];
+    private X509Certificate2? _genuineLeaf;
+    private X509Certificate2? _interceptorLeaf;
     private NginxServer _nginx = null!;
 
     public static TheoryData<string, AttackClient, PinValidationOutcome> Cases()
@@ -51,12 +54,12 @@ public sealed class HostSpellingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var genuineLeaf = Own(_pki.Intermediate.IssueServer(CertificateNames));
-        var interceptorLeaf = Own(_pki.InterceptorRoot.IssueServer(CertificateNames));
+        _genuineLeaf = _pki.Intermediate.IssueServer(CertificateNames);
+        _interceptorLeaf = _pki.InterceptorRoot.IssueServer(CertificateNames);
         _nginx = await NginxServer.StartAsync(
         [
-            new NginxSite("genuine", genuineLeaf, [_pki.Intermediate.Certificate]),
-            new NginxSite("interceptor", interceptorLeaf, []),
+            new NginxSite("genuine", _genuineLeaf, [_pki.Intermediate.Certificate]),
+            new NginxSite("interceptor", _interceptorLeaf, []),
         ]);
     }
 
@@ -89,18 +92,15 @@ public sealed class HostSpellingTests : IAsyncLifetime
             await _nginx.DisposeAsync();
         }
 
-        foreach (var owned in _owned)
-        {
-            owned.Dispose();
-        }
-
+        _genuineLeaf?.Dispose();
+        _interceptorLeaf?.Dispose();
         _pki.Dispose();
     }
 
     private async Task<(PinValidationResult Verdict, AttackAttempt.Ending Ending, NginxRequest? Request)> AttemptAsync(AttackClient client, string host, string site)
     {
         var verdicts = new VerdictRecorder();
-        var pinner = new CertificatePinner(Policy(), new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth(), OnValidated = verdicts.Record });
+        var pinner = verdicts.Pinner(Policy(), _pki.TrustBoth());
         var path = AttackAttempt.NewPath();
         var ending = await AttackAttempt.RunAsync(client, pinner, host, _nginx.Port(site), path);
         return (verdicts.Last, ending, await _nginx.FindRequestAsync(path));
@@ -121,12 +121,5 @@ public sealed class HostSpellingTests : IAsyncLifetime
                 new PinPolicyConfiguration { Hosts = ["127.0.0.1"], Pins = pins },
             ],
         });
-    }
-
-    private T Own<T>(T disposable)
-        where T : IDisposable
-    {
-        _owned.Add(disposable);
-        return disposable;
     }
 }

@@ -31,11 +31,7 @@ public sealed class InterceptionTests(InterceptionServers servers) : IClassFixtu
     public async Task Connect_ThroughMitmproxy_RefusedAndNothingForwarded(bool interceptorTrusted, AttackClient client)
     {
         var verdicts = new VerdictRecorder();
-        var pinner = new CertificatePinner(Policy(), new CertificatePinnerOptions
-        {
-            CustomTrustRoots = interceptorTrusted ? servers.Pki.TrustBoth() : [servers.Pki.Root.Certificate],
-            OnValidated = verdicts.Record,
-        });
+        var pinner = verdicts.Pinner(AttackPolicy.For(Host, servers.Pki.Intermediate.Pin), interceptorTrusted ? servers.Pki.TrustBoth() : [servers.Pki.Root.Certificate]);
         var path = AttackAttempt.NewPath();
 
         var ending = await AttackAttempt.RunAsync(client, pinner, Host, servers.Proxy.Port, path);
@@ -69,9 +65,4 @@ public sealed class InterceptionTests(InterceptionServers servers) : IClassFixtu
         Assert.Equal("CN=Interceptor Root CA, O=Pinset Tests", seen?.Issuer);
         Assert.NotNull(await servers.Genuine.FindRequestAsync(path));
     }
-
-    private PinningPolicy Policy() => PinningPolicy.Create(new PinningConfiguration
-    {
-        Policies = [new PinPolicyConfiguration { Hosts = [Host], Pins = [servers.Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
-    });
 }

@@ -34,7 +34,7 @@ public sealed class ResumptionTests : IAsyncLifetime
     [MemberData(nameof(Cases))]
     public async Task Reconnect_AfterPolicySourceChanged_ResumedSessionStillRefused(string site, AttackClient client)
     {
-        var current = Policy(_pki.Intermediate.Pin);
+        var current = AttackPolicy.For(Host, _pki.Intermediate.Pin);
         var verdicts = new VerdictRecorder();
         var pinner = CertificatePinner.WithPolicySource(() => current, new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth(), OnValidated = verdicts.Record });
         int port = _nginx.Port(site);
@@ -44,7 +44,7 @@ public sealed class ResumptionTests : IAsyncLifetime
         Assert.False(first!.SessionReused, "The first connection should be a full handshake.");
         Assert.True(second!.SessionReused, $"The second connection to '{site}' did not resume its session, so this test would prove nothing about resumption.");
 
-        current = Policy(SpkiPin.FromSubjectPublicKeyInfo("a key the server does not have"u8));
+        current = AttackPolicy.For(Host, SpkiPin.FromSubjectPublicKeyInfo("a key the server does not have"u8));
         var path = AttackAttempt.NewPath();
         var refused = await AttackAttempt.RunAsync(client, pinner, Host, port, path);
 
@@ -59,13 +59,13 @@ public sealed class ResumptionTests : IAsyncLifetime
     public async Task Reconnect_WithNewPinnerForOtherPins_ResumableSessionStillRefused(string site, AttackClient client)
     {
         int port = _nginx.Port(site);
-        var old = Pinner(Policy(_pki.Intermediate.Pin), new VerdictRecorder());
+        var old = new VerdictRecorder().Pinner(AttackPolicy.For(Host, _pki.Intermediate.Pin), _pki.TrustBoth());
         await ConnectAsync(client, old, port);
         Assert.True((await ConnectAsync(client, old, port))!.SessionReused, $"The connection to '{site}' did not resume, so this test would prove nothing.");
 
         var verdicts = new VerdictRecorder();
         var path = AttackAttempt.NewPath();
-        var refused = await AttackAttempt.RunAsync(client, Pinner(Policy(SpkiPin.FromSubjectPublicKeyInfo("another key"u8)), verdicts), Host, port, path);
+        var refused = await AttackAttempt.RunAsync(client, verdicts.Pinner(AttackPolicy.For(Host, SpkiPin.FromSubjectPublicKeyInfo("another key"u8)), _pki.TrustBoth()), Host, port, path);
 
         Assert.Equal(PinValidationOutcome.PinMismatch, verdicts.Last.Outcome);
         Assert.NotNull(refused.Refusal);
@@ -89,12 +89,4 @@ public sealed class ResumptionTests : IAsyncLifetime
         Assert.True(ending.Error is null, $"The connection with the server's own pins failed: {ending}");
         return await _nginx.FindRequestAsync(path) ?? throw new Xunit.Sdk.XunitException("The request did not reach nginx.");
     }
-
-    private CertificatePinner Pinner(PinningPolicy policy, VerdictRecorder verdicts) =>
-        new(policy, new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth(), OnValidated = verdicts.Record });
-
-    private static PinningPolicy Policy(SpkiPin pin) => PinningPolicy.Create(new PinningConfiguration
-    {
-        Policies = [new PinPolicyConfiguration { Hosts = [Host], Pins = [pin.ToString(), TestPki.BackupPin.ToString()] }],
-    });
 }

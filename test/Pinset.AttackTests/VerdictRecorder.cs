@@ -1,9 +1,15 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Pinset.AttackTests;
 
 /// <summary>Records the pinner's verdicts (its <see cref="CertificatePinnerOptions.OnValidated"/> observer), so a test sees why a handshake ended.</summary>
 public sealed class VerdictRecorder
 {
     private readonly List<PinValidationResult> _results = [];
+
+    /// <summary>A pinner for <paramref name="policy"/> that trusts <paramref name="roots"/> and records its verdicts here.</summary>
+    public CertificatePinner Pinner(PinningPolicy policy, X509Certificate2Collection roots) =>
+        new(policy, new CertificatePinnerOptions { CustomTrustRoots = roots, OnValidated = Record });
 
     public void Record(PinValidationResult result)
     {

@@ -7,7 +7,9 @@ namespace Pinset.AttackTests;
 /// </summary>
 public sealed class ResumptionTests : IAsyncLifetime
 {
-    private const string Host = "localhost";
+    // The client caches TLS sessions by target host for the whole process, and other test classes connect to
+    // "localhost" in parallel; a name of this test's own (under the leaf's *.exchange.test) keeps its session its own.
+    private readonly string _host = $"resume-{Guid.NewGuid():N}.exchange.test";
     private readonly TestPki _pki = new();
     private NginxServer _nginx = null!;
 
@@ -34,7 +36,7 @@ public sealed class ResumptionTests : IAsyncLifetime
     [MemberData(nameof(Cases))]
     public async Task Reconnect_AfterPolicySourceChanged_ResumedSessionStillRefused(string site, AttackClient client)
     {
-        var current = AttackPolicy.For(Host, _pki.Intermediate.Pin);
+        var current = AttackPolicy.For(_host, _pki.Intermediate.Pin);
         var verdicts = new VerdictRecorder();
         var pinner = CertificatePinner.WithPolicySource(() => current, new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth(), OnValidated = verdicts.Record });
         int port = _nginx.Port(site);
@@ -44,9 +46,9 @@ public sealed class ResumptionTests : IAsyncLifetime
         Assert.False(first!.SessionReused, "The first connection should be a full handshake.");
         Assert.True(second!.SessionReused, $"The second connection to '{site}' did not resume its session, so this test would prove nothing about resumption.");
 
-        current = AttackPolicy.For(Host, SpkiPin.FromSubjectPublicKeyInfo("a key the server does not have"u8));
+        current = AttackPolicy.For(_host, SpkiPin.FromSubjectPublicKeyInfo("a key the server does not have"u8));
         var path = AttackAttempt.NewPath();
-        var refused = await AttackAttempt.RunAsync(client, pinner, Host, port, path);
+        var refused = await AttackAttempt.RunAsync(client, pinner, _host, port, path);
 
         Assert.Equal(PinValidationOutcome.PinMismatch, verdicts.Last.Outcome);
         Assert.Equal(PinValidationOutcome.PinMismatch, refused.Refusal?.Result.Outcome);
@@ -59,13 +61,13 @@ public sealed class ResumptionTests : IAsyncLifetime
     public async Task Reconnect_WithNewPinnerForOtherPins_ResumableSessionStillRefused(string site, AttackClient client)
     {
         int port = _nginx.Port(site);
-        var old = new VerdictRecorder().Pinner(AttackPolicy.For(Host, _pki.Intermediate.Pin), _pki.TrustBoth());
+        var old = new VerdictRecorder().Pinner(AttackPolicy.For(_host, _pki.Intermediate.Pin), _pki.TrustBoth());
         await ConnectAsync(client, old, port);
         Assert.True((await ConnectAsync(client, old, port))!.SessionReused, $"The connection to '{site}' did not resume, so this test would prove nothing.");
 
         var verdicts = new VerdictRecorder();
         var path = AttackAttempt.NewPath();
-        var refused = await AttackAttempt.RunAsync(client, verdicts.Pinner(AttackPolicy.For(Host, SpkiPin.FromSubjectPublicKeyInfo("another key"u8)), _pki.TrustBoth()), Host, port, path);
+        var refused = await AttackAttempt.RunAsync(client, verdicts.Pinner(AttackPolicy.For(_host, SpkiPin.FromSubjectPublicKeyInfo("another key"u8)), _pki.TrustBoth()), _host, port, path);
 
         Assert.Equal(PinValidationOutcome.PinMismatch, verdicts.Last.Outcome);
         Assert.NotNull(refused.Refusal);
@@ -85,7 +87,7 @@ public sealed class ResumptionTests : IAsyncLifetime
     private async Task<NginxRequest?> ConnectAsync(AttackClient client, CertificatePinner pinner, int port)
     {
         var path = AttackAttempt.NewPath();
-        var ending = await AttackAttempt.RunAsync(client, pinner, Host, port, path);
+        var ending = await AttackAttempt.RunAsync(client, pinner, _host, port, path);
         Assert.True(ending.Error is null, $"The connection with the server's own pins failed: {ending}");
         return await _nginx.FindRequestAsync(path) ?? throw new Xunit.Sdk.XunitException("The request did not reach nginx.");
     }

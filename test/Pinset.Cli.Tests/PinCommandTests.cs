@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Pinset.Cli.Tests;
@@ -162,13 +161,7 @@ public sealed class PinCommandTests : IDisposable
 
     private static int Curl(LoopbackTlsServer server, string caFile, string pins)
     {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-sS", "--max-time", "10", "--cacert", caFile, "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1", "--pinnedpubkey", pins, $"https://{TestPki.Host}:{server.Port}/" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var curl = Process.Start(start) ?? throw new InvalidOperationException("curl is not installed; install Debian's 'curl' package (.ci/run does).");
+        using var curl = ExternalTool.Curl.Start(["-sS", "--max-time", "10", "--cacert", caFile, "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1", "--pinnedpubkey", pins, $"https://{TestPki.Host}:{server.Port}/"]);
         curl.StandardOutput.ReadToEnd();
         curl.StandardError.ReadToEnd();
         curl.WaitForExit();

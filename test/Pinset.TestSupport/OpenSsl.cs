@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pinset.TestSupport;
 
 /// <summary>Runs the real openssl command line, the referee for pins and fingerprints.</summary>
@@ -8,37 +6,13 @@ public static class OpenSsl
     /// <summary>Runs openssl with the arguments; returns its standard output, or throws with its standard error.</summary>
     public static string Run(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("openssl")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("openssl is not installed; install Debian's 'openssl' package (.ci/run does).", ex);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0
-                ? output.Result
-                : throw new InvalidOperationException($"openssl {string.Join(' ', arguments)} exited {process.ExitCode}: {error}");
-        }
+        using var process = ExternalTool.OpenSsl.Start(arguments, workingDirectory);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? output.Result
+            : throw new InvalidOperationException($"openssl {string.Join(' ', arguments)} exited {process.ExitCode}: {error}");
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed class ExternalToolTests
     public void IsInstalled_ToolsTheSuiteNeeds_InstalledWhereverItRuns(string command)
     {
         // CI installs them (.ci/run); a local run without them sets the skip switch, and then this says what is missing.
-        var tool = new[] { ExternalTool.Nginx, ExternalTool.Mitmdump, ExternalTool.Curl, ExternalTool.OpenSsl }.Single(t => t.Command == command);
+        var tool = ExternalTool.All.Single(t => t.Command == command);
         Assert.True(tool.IsInstalled || Environment.GetEnvironmentVariable(ExternalTool.SkipSwitch) == "1", $"'{command}' is missing: apt-get install -y {tool.DebianPackage}");
     }
 }

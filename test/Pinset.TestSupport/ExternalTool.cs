@@ -20,6 +20,9 @@ public sealed record ExternalTool(string Command, string DebianPackage)
 
     public static ExternalTool Mitmdump { get; } = new("mitmdump", "mitmproxy");
 
+    /// <summary>Every tool the test suites drive.</summary>
+    public static IReadOnlyList<ExternalTool> All { get; } = [OpenSsl, Curl, Nginx, Mitmdump];
+
     /// <summary>True when the command is on PATH (or, for nginx, in /usr/sbin, where Debian puts it).</summary>
     public bool IsInstalled => Locate() is not null;
 

@@ -40,6 +40,13 @@ public sealed class CertificatePinner
         {
             throw new ArgumentException("CertificatePinnerOptions.TimeProvider is null; leave it unset for the system clock.", nameof(options));
         }
+
+        if (Options.CustomTrustRoots is { Count: 0 })
+        {
+            throw new ArgumentException(
+                "CertificatePinnerOptions.CustomTrustRoots is an empty collection, which would trust no root at all; Pinset refuses it rather than fall back to the system store. Add the roots to trust, or leave it null to trust the system store.",
+                nameof(options));
+        }
     }
 
     /// <summary>The policy in force now.</summary>
@@ -47,6 +54,9 @@ public sealed class CertificatePinner
 
     /// <summary>The options.</summary>
     public CertificatePinnerOptions Options { get; }
+
+    /// <summary>True when the policy can change while the pinner runs (<see cref="WithPolicySource"/>).</summary>
+    internal bool HasPolicySource => _currentPolicy is not null;
 
     /// <summary>
     /// Validates a server's chain for a host. <paramref name="chain"/> and <paramref name="sslPolicyErrors"/> are what the
@@ -68,6 +78,13 @@ public sealed class CertificatePinner
                 PlatformErrors = sslPolicyErrors | SslPolicyErrors.RemoteCertificateNotAvailable,
                 Detail = "The server presented no certificate.",
             };
+        }
+
+        if (ChainPolicyGuard.Relaxation(chain.ChainPolicy, Options) is { } relaxed)
+        {
+            return Flagged(PinValidationOutcome.PlatformValidationFailed, name, port, null, certificate, chain,
+                $"The platform validated this chain under a relaxed chain policy: {relaxed}. Pins are never checked on top of relaxed validation; remove the setting (it was made on the connection's options, perhaps after pinning), or see CertificatePinnerOptions.DangerousAcceptRelaxedChainPolicy.",
+                errors: sslPolicyErrors);
         }
 
         if (NeedsOwnChain(chain))
@@ -92,29 +109,47 @@ public sealed class CertificatePinner
             return Flagged(PinValidationOutcome.HostNotPinned, host, port, null, certificate, chain, hostError);
         }
 
+        var verdict = Judge(policy, host, new ElementDer(elements));
+        return verdict.Outcome switch
+        {
+            PinValidationOutcome.Allowed => verdict.Match!.Allowed(host),
+            PinValidationOutcome.NotPinned => new PinValidationResult(PinValidationOutcome.NotPinned, host, null),
+            _ => Flagged(verdict.Outcome, host, port, verdict.Match, certificate, chain, verdict.Detail, enforced: verdict.Enforced),
+        };
+    }
+
+    /// <summary>
+    /// The policy's verdict on a chain the platform validated, for a normalised host: which policy applies, whether it has
+    /// expired, whether a pinned key is in the chain and none is banned, and what the mode makes of it. Banned keys stay
+    /// refused after an enforced policy expires: a ban is a revocation, not a pin that can go stale.
+    /// </summary>
+    internal Verdict Judge<TChain>(PinningPolicy policy, string host, TChain chain)
+        where TChain : struct, IChainDer
+    {
         var match = policy.FindNormalized(host);
         if (match is null)
         {
             return policy.RequirePinnedHosts
-                ? Flagged(PinValidationOutcome.HostNotPinned, host, port, null, certificate, chain, "'requirePinnedHosts' is true and no host pattern matches this host.")
-                : new PinValidationResult(PinValidationOutcome.NotPinned, host, null);
+                ? new Verdict(PinValidationOutcome.HostNotPinned, null, "'requirePinnedHosts' is true and no host pattern matches this host.")
+                : new Verdict(PinValidationOutcome.NotPinned, null, null);
         }
 
+        var outcome = ChainMatcher.Match(match.Policy, chain, out var bannedAt);
+        string? banned = bannedAt >= 0 ? $"Chain certificate {bannedAt} ('{chain.Subject(bannedAt)}') has a banned key." : null;
         if (match.Policy.IsExpired(Options.TimeProvider.GetUtcNow()))
         {
-            return Flagged(PinValidationOutcome.PolicyExpired, host, port, match, certificate, chain, $"The policy expired at {match.Policy.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+            string expired = $"The policy expired at {match.Policy.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.";
+            return outcome == PinValidationOutcome.BannedPin && match.Policy.Mode == PinPolicyMode.Enforce
+                ? new Verdict(PinValidationOutcome.BannedPin, match, $"{banned} {expired} Banned keys stay refused after a policy expires.")
+                : new Verdict(PinValidationOutcome.PolicyExpired, match, expired);
         }
 
-        var verdict = ChainMatcher.Match(match.Policy, elements, out var bannedAt);
-        if (verdict == PinValidationOutcome.Allowed)
+        return outcome switch
         {
-            return match.Allowed(host);
-        }
-
-        string? detail = bannedAt >= 0 ? $"Chain certificate {bannedAt} ('{elements[bannedAt].Certificate.Subject}') has a banned key." : null;
-        return match.Policy.Mode == PinPolicyMode.ReportOnly
-            ? Flagged(PinValidationOutcome.ReportOnlyMismatch, host, port, match, certificate, chain, detail, enforced: verdict)
-            : Flagged(verdict, host, port, match, certificate, chain, detail);
+            PinValidationOutcome.Allowed => new Verdict(PinValidationOutcome.Allowed, match, null),
+            _ when match.Policy.Mode == PinPolicyMode.ReportOnly => new Verdict(PinValidationOutcome.ReportOnlyMismatch, match, banned, outcome),
+            _ => new Verdict(outcome, match, banned),
+        };
     }
 
     /// <summary>A result that carries both chains: every outcome but the two cheap ones.</summary>
@@ -144,30 +179,8 @@ public sealed class CertificatePinner
     {
         var used = chain.ChainPolicy;
         bool trustMissing = Options.HasCustomTrust
-            && (used.TrustMode != X509ChainTrustMode.CustomRootTrust || !ContainsAll(used.CustomTrustStore, Options.CustomTrustRoots!));
+            && (used.TrustMode != X509ChainTrustMode.CustomRootTrust || !CertificateSet.ContainsAll(used.CustomTrustStore, Options.CustomTrustRoots!));
         bool revocationMissing = Options.CheckCertificateRevocation && used.RevocationMode == X509RevocationMode.NoCheck;
         return trustMissing || revocationMissing;
-    }
-
-    /// <summary>True when every root is in the store; by reference first (the adapters' own policy), then by bytes. No allocation.</summary>
-    private static bool ContainsAll(X509Certificate2Collection store, X509Certificate2Collection roots)
-    {
-        for (int r = 0; r < roots.Count; r++)
-        {
-            var root = roots[r];
-            bool found = false;
-            for (int s = 0; s < store.Count && !found; s++)
-            {
-                var candidate = store[s];
-                found = ReferenceEquals(candidate, root) || candidate.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span);
-            }
-
-            if (!found)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -10,8 +10,9 @@ public sealed record CertificatePinnerOptions
 
     /// <summary>
     /// Root certificates to trust instead of the system store, like curl's <c>--cacert</c>: a private exchange CA or a
-    /// test CA. Null or empty (the default) trusts the system store. This replaces the trust anchors; it never skips
-    /// validation, and pins are still checked on the chain built to these roots.
+    /// test CA. Null (the default) trusts the system store; an empty collection is refused when the pinner is built,
+    /// never read as "the system store". This replaces the trust anchors; it never skips validation, and pins are still
+    /// checked on the chain built to these roots.
     /// </summary>
     public X509Certificate2Collection? CustomTrustRoots { get; init; }
 
@@ -26,6 +27,15 @@ public sealed record CertificatePinnerOptions
     /// if it throws, the connection is refused (fail closed).
     /// </summary>
     public Action<PinValidationResult>? OnValidated { get; init; }
+
+    /// <summary>
+    /// Accept a chain the platform validated under a relaxed chain policy: <c>CertificateChainPolicy</c> flags that
+    /// ignore errors (an unknown CA, an expired or not-yet-valid certificate, a bad usage), a fixed verification time,
+    /// or trust anchors set by hand rather than through <see cref="CustomTrustRoots"/>. Default: false, and any of these
+    /// is refused when pinning is installed and again during the handshake. Set it only when you have decided that the
+    /// pins alone must carry the trust for such a connection; a refused relaxation is a safer default than a silent one.
+    /// </summary>
+    public bool DangerousAcceptRelaxedChainPolicy { get; init; }
 
     internal bool HasCustomTrust => CustomTrustRoots is { Count: > 0 };
 }

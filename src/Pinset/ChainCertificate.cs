@@ -61,6 +61,13 @@ public sealed record ChainCertificate
             located ? KeyDescription.Describe(spki) : "unknown");
     }
 
+    /// <summary>Reads what a result needs from a certificate's DER.</summary>
+    internal static ChainCertificate FromDer(ReadOnlySpan<byte> der)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        return From(certificate);
+    }
+
     /// <summary>Copies the chain the platform built, leaf first.</summary>
     public static IReadOnlyList<ChainCertificate> FromChain(X509Chain chain)
     {

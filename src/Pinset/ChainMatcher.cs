@@ -1,18 +1,17 @@
-using System.Security.Cryptography.X509Certificates;
-
 namespace Pinset;
 
 /// <summary>The hot path: hashes each validated chain certificate's key once and compares it with the policy, without allocating.</summary>
 internal static class ChainMatcher
 {
     /// <summary>Returns Allowed, PinMismatch or BannedPin; <paramref name="bannedAt"/> is the index of the first banned certificate, or -1.</summary>
-    public static PinValidationOutcome Match(PinPolicy policy, X509ChainElementCollection elements, out int bannedAt)
+    public static PinValidationOutcome Match<TChain>(PinPolicy policy, TChain chain, out int bannedAt)
+        where TChain : struct, IChainDer
     {
         bool pinned = false;
         bannedAt = -1;
-        for (int i = 0; i < elements.Count; i++)
+        for (int i = 0; i < chain.Count; i++)
         {
-            var der = elements[i].Certificate.RawDataMemory.Span;
+            var der = chain.Der(i);
             if (!Der.TryGetCertificateSpki(der, out var spki))
             {
                 continue;

@@ -121,19 +121,42 @@ public static class HostName
         return true;
     }
 
+    /// <summary>
+    /// An IPv6 literal, with or without brackets. A zone id (<c>fe80::1%eth0</c>, <c>::1%1</c>) names the local interface,
+    /// not the server, and no certificate can hold it, so it is dropped; an IPv4-mapped address (<c>::ffff:127.0.0.1</c>)
+    /// is the IPv4 address it maps, so a policy for one applies to both spellings.
+    /// </summary>
     private static bool TryIPv6(string host, out string normalized, out string error)
     {
         normalized = string.Empty;
         var inner = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (!inner.Contains(':', StringComparison.Ordinal) || !IPAddress.TryParse(inner, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+        int zone = inner.IndexOf('%', StringComparison.Ordinal);
+        bool zoneOk = zone < 0 || IsZoneId(inner.AsSpan(zone + 1));
+        var address = zone < 0 ? inner : inner[..zone];
+        if (!zoneOk || !address.Contains(':', StringComparison.Ordinal) || !IPAddress.TryParse(address, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6)
         {
-            error = $"Host '{host}' has a ':' but is not an IPv6 address; host names carry no port (put the port elsewhere).";
+            error = zoneOk
+                ? $"Host '{host}' has a ':' but is not an IPv6 address; host names carry no port (put the port elsewhere)."
+                : $"Host '{host}' has an IPv6 zone id that is empty or holds characters other than letters, digits, '-', '.', '_' and '~'.";
             return false;
         }
 
-        normalized = address.ToString();
+        normalized = (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
         error = string.Empty;
         return true;
+    }
+
+    private static bool IsZoneId(ReadOnlySpan<char> zone)
+    {
+        foreach (char c in zone)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~'))
+            {
+                return false;
+            }
+        }
+
+        return !zone.IsEmpty;
     }
 
     private static bool CheckLabels(string original, string name, out string error)

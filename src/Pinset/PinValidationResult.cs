@@ -19,6 +19,8 @@ public sealed class PinValidationResult
         MatchedPattern = match?.Pattern;
     }
 
+    internal static PinValidationResult Refused(PinValidationOutcome outcome, string host, string detail) => new(outcome, host, null) { Detail = detail };
+
     internal static PinValidationResult ForError(string host, Exception exception) => new(PinValidationOutcome.Error, host, null)
     {
         Detail = $"{exception.GetType().Name}: {exception.Message}",

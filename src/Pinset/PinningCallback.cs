@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Pinset;
@@ -9,16 +10,40 @@ namespace Pinset;
 /// <see cref="CertificatePinnerOptions.OnValidated"/> observer), throws <see cref="PinValidationException"/>, which
 /// aborts the handshake before a byte of application data is sent and carries the failure block to the caller.
 /// </summary>
-internal sealed class PinningCallback(CertificatePinner pinner)
+internal sealed class PinningCallback(CertificatePinner pinner, bool trackConnections = false)
 {
+    /// <summary>Marks a connection this callback allowed under a policy that cannot change: nothing to judge again.</summary>
+    private static readonly object Allowed = new();
+
+    private readonly ConditionalWeakTable<SslStream, object>? _allowed = trackConnections ? new() : null;
+
     public CertificatePinner Pinner { get; } = pinner;
+
+    /// <summary>True when allowed connections are remembered for <see cref="ConnectionFilter"/>.</summary>
+    public bool TracksConnections => _allowed is not null;
 
     /// <summary>
     /// For SslStream, SocketsHttpHandler and ClientWebSocket: the sender is the SslStream, whose target host was
-    /// validated. It does not reveal the port, so results say 0.
+    /// validated. It does not reveal the port, so results say 0. Any other sender (HTTP/3 hands Pinset a QUIC
+    /// connection) is refused: Pinset has no tested validation path for it yet.
     /// </summary>
-    public bool OnRemoteCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        Check((sender as SslStream)?.TargetHostName, 0, certificate, chain, errors);
+    public bool OnRemoteCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (sender is not SslStream stream)
+        {
+            HandshakeMarks.MarkValidated();
+            throw new PinValidationException(PinValidationResult.Refused(PinValidationOutcome.Error, string.Empty,
+                $"The TLS connection is a '{sender?.GetType().FullName ?? "null"}', not an SslStream. HTTP/3 runs over QUIC, which Pinset does not pin yet, so it refuses the connection rather than leave it unpinned; send the request as HTTP/2 or HTTP/1.1 (HttpVersionPolicy.RequestVersionOrLower)."));
+        }
+
+        bool allowed = Check(stream.TargetHostName, 0, certificate, chain, errors);
+        if (_allowed is not null)
+        {
+            _allowed.AddOrUpdate(stream, Pinner.HasPolicySource ? ValidatedConnection.Capture(Pinner, stream.TargetHostName, chain!) : Allowed);
+        }
+
+        return allowed;
+    }
 
     /// <summary>For HttpClientHandler: the host is the request's Host header, else its URI's host, as the handler uses for SNI.</summary>
     public bool OnServerCertificate(HttpRequestMessage request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors) =>
@@ -26,6 +51,7 @@ internal sealed class PinningCallback(CertificatePinner pinner)
 
     public bool Check(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
+        HandshakeMarks.MarkValidated();
         PinValidationResult result;
         try
         {
@@ -39,6 +65,12 @@ internal sealed class PinningCallback(CertificatePinner pinner)
 
         return result.IsAllowed ? true : throw new PinValidationException(result);
     }
+
+    /// <summary>
+    /// What this callback knows of a connection it was asked about: null when it never saw the stream (the handler's
+    /// callback was replaced after pinning), the marker for a fixed policy, or the chain to judge again.
+    /// </summary>
+    public object? Seen(SslStream stream) => _allowed is not null && _allowed.TryGetValue(stream, out var seen) ? seen : null;
 
     private static string? TlsHostOf(HttpRequestMessage? request)
     {

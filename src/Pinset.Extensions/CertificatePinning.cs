@@ -12,29 +12,48 @@ namespace Pinset.Extensions;
 public sealed class CertificatePinning
 {
     private readonly PinningOptions _options;
+    private readonly ILogger _log;
+    private readonly HashSet<string> _classicHandlers = new(StringComparer.Ordinal);
 
-    internal CertificatePinning(PinningPolicySource source, PinningMetrics metrics, PinningReporter reporter, TimeProvider time, ILoggerFactory? loggers)
+    internal CertificatePinning(PinningPolicyMonitor monitor, PinningMetrics metrics, PinningReporter reporter, TimeProvider time, ILoggerFactory? loggers)
     {
-        _options = source.Options;
-        var log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
+        Monitor = monitor;
+        _ = monitor.Current; // builds the first policy, or throws with every error
+        _options = monitor.Options!;
+        _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
         var observer = _options.OnValidated;
-        Pinner = CertificatePinner.WithPolicySource(() => source.Current, new CertificatePinnerOptions
+        Pinner = CertificatePinner.WithPolicySource(() => monitor.Current, new CertificatePinnerOptions
         {
             CustomTrustRoots = _options.CustomTrustRoots,
             CheckCertificateRevocation = _options.CheckCertificateRevocation,
+            DangerousAcceptRelaxedChainPolicy = _options.DangerousAcceptRelaxedChainPolicy,
             TimeProvider = time,
             OnValidated = result =>
             {
                 metrics.Record(result);
                 reporter.Enqueue(result);
-                Log(log, result);
+                Log(_log, result);
                 observer?.Invoke(result);
             },
         });
+        monitor.Replaced += WarnAboutClassicHandlers;
+        if (_options.DetectUnpinnedHandshakes)
+        {
+            Coverage = new PinningCoverageGuard(Pinner, handshake =>
+            {
+                metrics.RecordUnpinned(handshake);
+                PinningLog.UnpinnedHandshake(_log, handshake.Host, handshake.Pattern?.ToString() ?? "requirePinnedHosts");
+            });
+        }
     }
 
     /// <summary>The pinner, reading the policy in force at each handshake.</summary>
     public CertificatePinner Pinner { get; }
+
+    /// <summary>The coverage guard, when <see cref="PinningOptions.DetectUnpinnedHandshakes"/> is on.</summary>
+    internal PinningCoverageGuard? Coverage { get; }
+
+    internal PinningPolicyMonitor Monitor { get; }
 
     /// <summary>A new pinned handler, for a <c>GrpcChannel</c> (<c>HttpHandler</c>) or a <c>ClientWebSocket</c> (through an <c>HttpMessageInvoker</c>).</summary>
     public SocketsHttpHandler CreateHttpHandler() => Pin(new SocketsHttpHandler());
@@ -45,24 +64,63 @@ public sealed class CertificatePinning
     /// <summary>Pins SslStream client options, for FIX sessions and other raw TLS.</summary>
     public SslClientAuthenticationOptions Configure(SslClientAuthenticationOptions options) => options.UseCertificatePinning(Pinner);
 
-    /// <summary>Pins an IHttpClientFactory primary handler, whatever the app made it.</summary>
-    internal HttpMessageHandler PinPrimary(HttpMessageHandler handler, string clientName) => handler switch
+    /// <summary>
+    /// Pins an IHttpClientFactory primary handler: a SocketsHttpHandler or an HttpClientHandler, or the innermost handler
+    /// of a chain of DelegatingHandlers that ends in one (as Refit's authorization handler makes it). Anything else is
+    /// refused with the client's name.
+    /// </summary>
+    internal HttpMessageHandler PinPrimary(HttpMessageHandler handler, string clientName)
     {
-        SocketsHttpHandler sockets => Pin(sockets),
-        HttpClientHandler classic => classic.UseCertificatePinning(Pinner),
-        _ => throw new InvalidOperationException(
-            $"The primary handler of HttpClient '{clientName}' is a '{handler.GetType().FullName}'; Pinset pins SocketsHttpHandler and HttpClientHandler. Make the primary handler one of them."),
-    };
+        var innermost = handler;
+        while (innermost is DelegatingHandler { InnerHandler: { } inner })
+        {
+            innermost = inner;
+        }
+
+        switch (innermost)
+        {
+            case SocketsHttpHandler sockets:
+                Pin(sockets);
+                return handler;
+            case HttpClientHandler classic:
+                classic.UseCertificatePinning(Pinner);
+                lock (_classicHandlers)
+                {
+                    _classicHandlers.Add(clientName);
+                }
+
+                return handler;
+            default:
+                string chain = ReferenceEquals(innermost, handler) ? string.Empty : $" (the innermost handler of its '{handler.GetType().FullName}' chain)";
+                throw new InvalidOperationException(
+                    $"The primary handler of HttpClient '{clientName}' is a '{innermost.GetType().FullName}'{chain}; Pinset pins SocketsHttpHandler and HttpClientHandler, so this client cannot be pinned and is refused rather than connect unpinned. Make the primary handler (or the innermost handler of a DelegatingHandler chain) one of them.");
+        }
+    }
 
     private SocketsHttpHandler Pin(SocketsHttpHandler handler)
     {
-        // Connections opened under a policy that was since replaced are not reused beyond this bound.
+        // Connections are judged again when the policy changes; the lifetime also lets a CDN's new key show promptly.
         if (handler.PooledConnectionLifetime == Timeout.InfiniteTimeSpan || handler.PooledConnectionLifetime > _options.PooledConnectionLifetime)
         {
             handler.PooledConnectionLifetime = _options.PooledConnectionLifetime;
         }
 
         return handler.UseCertificatePinning(Pinner);
+    }
+
+    private void WarnAboutClassicHandlers(PinningPolicy old, PinningPolicy current)
+    {
+        string[] clients;
+        lock (_classicHandlers)
+        {
+            clients = [.. _classicHandlers.Order(StringComparer.Ordinal)];
+        }
+
+        var removed = old.Policies.SelectMany(p => p.Pins).Except(current.Policies.SelectMany(p => p.Pins)).ToList();
+        if (clients.Length > 0 && removed.Count > 0)
+        {
+            PinningLog.PooledConnectionsNotRechecked(_log, string.Join(", ", removed), string.Join(", ", clients.Select(c => $"'{c}'")));
+        }
     }
 
     private static void Log(ILogger log, PinValidationResult result)

@@ -1,12 +1,24 @@
 namespace Pinset.Extensions;
 
-/// <summary>The IHttpClientFactory clients that <c>UseCertificatePinning</c> named.</summary>
+/// <summary>
+/// The IHttpClientFactory clients that <c>UseCertificatePinning</c> named, or every client when it was called on the
+/// builder of <c>ConfigureHttpClientDefaults</c> (whose name is null).
+/// </summary>
 internal sealed class PinnedClientNames
 {
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private volatile bool _all;
 
-    public void Add(string name)
+    public bool All => _all;
+
+    public void Add(string? name)
     {
+        if (name is null)
+        {
+            _all = true;
+            return;
+        }
+
         lock (_names)
         {
             _names.Add(name);
@@ -15,9 +27,22 @@ internal sealed class PinnedClientNames
 
     public bool Contains(string name)
     {
+        if (_all)
+        {
+            return true;
+        }
+
         lock (_names)
         {
             return _names.Contains(name);
+        }
+    }
+
+    public IReadOnlyList<string> Named()
+    {
+        lock (_names)
+        {
+            return [.. _names];
         }
     }
 }

@@ -4,20 +4,29 @@ using Microsoft.Extensions.Http;
 namespace Pinset.Extensions;
 
 /// <summary>
-/// Runs around every IHttpClientFactory handler build and pins the primary handler of each named client last, after
-/// the app's own primary-handler settings, so none of them can replace the pinned handler afterwards.
+/// Runs around every IHttpClientFactory handler build. For each pinned client it lets the app's own handler actions run,
+/// then pins the primary handler last, so none of them can replace the pinned handler afterwards; it gives the client a
+/// <see cref="SocketsHttpHandler"/> where the app left the factory's default handler untouched (see
+/// <see cref="DefaultPrimaryHandler"/>), and adds <see cref="PinnedHttpVersionHandler"/> as the innermost handler.
 /// </summary>
 internal sealed class PinningHandlerFilter(IServiceProvider services) : IHttpMessageHandlerBuilderFilter
 {
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
     {
-        next(builder);
         var names = services.GetService<PinnedClientNames>();
-        if (builder.Name is { } name && names is not null && names.Contains(name))
+        if (builder.Name is not { } name || names is null || !names.Contains(name))
         {
-            var pinning = services.GetService<CertificatePinning>() ?? throw new InvalidOperationException(
-                $"HttpClient '{name}' is marked with UseCertificatePinning(), but no pinning is registered; call services.AddCertificatePinning(...) so the client is pinned. It was not built, rather than connect unpinned.");
-            builder.PrimaryHandler = pinning.PinPrimary(builder.PrimaryHandler, name);
+            next(builder);
+            return;
         }
+
+        var pinning = services.GetService<CertificatePinning>() ?? throw new InvalidOperationException(
+            $"HttpClient '{name}' is marked with UseCertificatePinning(), but no pinning is registered; call services.AddCertificatePinning(...) so the client is pinned. It was not built, rather than connect unpinned.");
+        var factoryDefault = builder.PrimaryHandler as HttpClientHandler;
+        DefaultPrimaryHandler? before = factoryDefault is null ? null : DefaultPrimaryHandler.Of(factoryDefault);
+        next(builder);
+        var primary = DefaultPrimaryHandler.Replace(builder.PrimaryHandler, factoryDefault, before);
+        builder.PrimaryHandler = pinning.PinPrimary(primary, name);
+        builder.AdditionalHandlers.Add(new PinnedHttpVersionHandler(name));
     };
 }

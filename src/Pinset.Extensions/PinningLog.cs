@@ -28,4 +28,10 @@ internal static partial class PinningLog
 
     [LoggerMessage(EventId = 8, EventName = "ReportDropped", Level = LogLevel.Warning, Message = "A pin-violation report for '{Host}' was dropped: {Capacity} reports are already waiting.")]
     public static partial void ReportDropped(ILogger logger, string host, int capacity);
+
+    [LoggerMessage(EventId = 9, EventName = "UnpinnedHandshake", Level = LogLevel.Warning, Message = "A TLS handshake to '{Host}', which the pinning policy covers ({Pattern}), completed without passing through Pinset: some client in this process is not pinned (an HttpClient made with new, a library's own client). Pin it, or route it through IHttpClientFactory with UseCertificatePinning().")]
+    public static partial void UnpinnedHandshake(ILogger logger, string host, string pattern);
+
+    [LoggerMessage(EventId = 10, EventName = "PooledConnectionsNotRechecked", Level = LogLevel.Warning, Message = "The new pinning policy removed {RemovedPins}, but HttpClient {Clients} use an HttpClientHandler, whose pooled connections Pinset cannot judge again: they stay in use until the factory recycles the handler. Let Pinset give those clients a SocketsHttpHandler (leave the primary handler unset), or configure one yourself.")]
+    public static partial void PooledConnectionsNotRechecked(ILogger logger, string removedPins, string clients);
 }

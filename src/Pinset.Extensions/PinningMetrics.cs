@@ -27,6 +27,12 @@ public static class PinningMetricNames
     /// <summary>Counter: reports not sent again within the duplicate window.</summary>
     public const string ReportsSuppressed = "pinset.reports.suppressed";
 
+    /// <summary>
+    /// Counter: TLS handshakes to a host the policy covers that completed without passing through Pinset, by host
+    /// pattern (<see cref="PinningOptions.DetectUnpinnedHandshakes"/>).
+    /// </summary>
+    public const string UnpinnedHandshakes = "pinset.unpinned_handshakes";
+
     /// <summary>Tag: the outcome, one of <see cref="PinValidationOutcome"/>'s names.</summary>
     public const string OutcomeTag = "pinset.outcome";
 
@@ -42,12 +48,14 @@ internal sealed class PinningMetrics
 {
     private readonly Counter<long> _validations;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _unpinned;
 
     public PinningMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(PinningMetricNames.Meter);
         _validations = meter.CreateCounter<long>(PinningMetricNames.Validations, "{validation}", "TLS certificate validations by Pinset.");
         _failures = meter.CreateCounter<long>(PinningMetricNames.Failures, "{validation}", "Validations refused or flagged by Pinset.");
+        _unpinned = meter.CreateCounter<long>(PinningMetricNames.UnpinnedHandshakes, "{handshake}", "TLS handshakes to a pinned host that no Pinset validator saw.");
     }
 
     public void Record(PinValidationResult result)
@@ -63,4 +71,7 @@ internal sealed class PinningMetrics
             _failures.Add(1, tags);
         }
     }
+
+    public void RecordUnpinned(UnpinnedHandshake handshake) =>
+        _unpinned.Add(1, new KeyValuePair<string, object?>(PinningMetricNames.HostTag, handshake.Pattern?.ToString() ?? "(requirePinnedHosts)"));
 }

@@ -21,11 +21,28 @@ public sealed class PinningOptions
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only the source-generated PinningOptionsValidator reads this attribute, and it compiles the bounds at build time; nothing converts them by reflection.")]
     public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Roots to trust instead of the system store (a private exchange CA, a test CA). Default: the system store.</summary>
+    /// <summary>
+    /// Roots to trust instead of the system store (a private exchange CA, a test CA). Default (null): the system store.
+    /// An empty collection is refused at start-up, never read as "the system store".
+    /// </summary>
     public X509Certificate2Collection? CustomTrustRoots { get; set; }
 
     /// <summary>Check revocation online while building chains. Default: false.</summary>
     public bool CheckCertificateRevocation { get; set; }
+
+    /// <summary>
+    /// Accept chains validated under a relaxed chain policy (see <see cref="CertificatePinnerOptions.DangerousAcceptRelaxedChainPolicy"/>).
+    /// Default: false: a pinned client whose handler relaxes the platform's validation is refused.
+    /// </summary>
+    public bool DangerousAcceptRelaxedChainPolicy { get; set; }
+
+    /// <summary>
+    /// Watch every TLS handshake this process makes and flag those to a host the policy covers that no Pinset validator
+    /// saw (an HttpClient made with <c>new</c>, a library's own client): each is logged (event 9, <c>UnpinnedHandshake</c>),
+    /// counted (<c>pinset.unpinned_handshakes</c>) and makes the Pinset health check unhealthy. Uses the runtime's own TLS
+    /// telemetry; see <see cref="PinningCoverageGuard"/>. Default: false.
+    /// </summary>
+    public bool DetectUnpinnedHandshakes { get; set; }
 
     /// <summary>How pin-violation reports to the policies' report URIs are sent.</summary>
     public PinningReportOptions Reporting { get; set; } = new();

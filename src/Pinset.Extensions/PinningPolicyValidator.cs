@@ -1,41 +1,29 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Pinset.Extensions;
 
 /// <summary>
-/// Refuses a pinning configuration with errors when the options are first built (with <c>ValidateOnStart</c>, the host
-/// refuses to start, and the log lists every error). Once a good policy is in force, a bad reload is not an options
-/// failure, which would throw on the configuration's reload thread: <see cref="PinningPolicySource"/> logs it and keeps
-/// the last good policy.
+/// Hands every <see cref="PinningOptions"/> instance the options system builds to the <see cref="PinningPolicyMonitor"/>.
+/// The first must build a policy (with <c>ValidateOnStart</c>, the host refuses to start and the log lists every error);
+/// a bad reload is not an options failure, which would throw on the configuration's reload thread: the monitor logs it
+/// and keeps the last good policy. The report settings are validated here too.
 /// </summary>
-internal sealed class PinningPolicyValidator(PinningPolicyHolder holder, ILoggerFactory? loggers = null) : IValidateOptions<PinningOptions>
+internal sealed class PinningPolicyValidator(PinningPolicyMonitor monitor) : IValidateOptions<PinningOptions>
 {
-    private readonly ILogger _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
-
     public ValidateOptionsResult Validate(string? name, PinningOptions options)
     {
-        var reporting = (options.Reporting ?? new PinningReportOptions()).Problems().ToList();
-        if (reporting.Count > 0)
+        var problems = new List<string>((options.Reporting ?? new PinningReportOptions()).Problems());
+        if (options.CustomTrustRoots is { Count: 0 })
         {
-            return ValidateOptionsResult.Fail(reporting);
+            problems.Add("PinningOptions.CustomTrustRoots is an empty collection, which would trust no root at all; Pinset refuses it rather than fall back to the system store. Add the roots to trust, or leave it null to trust the system store.");
         }
 
-        if (holder.Current is not null)
+        if (problems.Count > 0)
         {
-            return ValidateOptionsResult.Success;
+            return ValidateOptionsResult.Fail(problems);
         }
 
-        try
-        {
-            holder.Set(PinningPolicyHolder.Build(options));
-            return ValidateOptionsResult.Success;
-        }
-        catch (PinningConfigurationException ex)
-        {
-            PinningLog.ConfigurationRefused(_log, ex.Errors.Count, string.Join(Environment.NewLine, ex.Errors.Select(e => "  - " + e)));
-            return ValidateOptionsResult.Fail(ex.Errors);
-        }
+        var errors = monitor.Accept(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,26 +35,25 @@ public static class PinningServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<PinningOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PinningOptions>, PinningOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PinningOptions>, PinningPolicyValidator>(
-            sp => new PinningPolicyValidator(sp.GetRequiredService<PinningPolicyHolder>(), sp.GetService<ILoggerFactory>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PinningOptions>, PinningPolicyValidator>());
         services.AddMetrics();
-        services.TryAddSingleton<PinningPolicyHolder>();
-        services.TryAddSingleton(sp => new PinningPolicySource(sp.GetRequiredService<IOptionsMonitor<PinningOptions>>(), sp.GetRequiredService<PinningPolicyHolder>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new PinningPolicyMonitor(sp, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PinningMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PinningReporter(
-            sp.GetRequiredService<PinningPolicySource>().Options.Reporting,
+            sp.GetRequiredService<IOptionsMonitor<PinningOptions>>().CurrentValue.Reporting,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new CertificatePinning(
-            sp.GetRequiredService<PinningPolicySource>(),
+            sp.GetRequiredService<PinningPolicyMonitor>(),
             sp.GetRequiredService<PinningMetrics>(),
             sp.GetRequiredService<PinningReporter>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PinnedClientNames>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, PinningHandlerFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PinningStartup>());
         return services;
     }
 

@@ -119,9 +119,10 @@ public sealed class CertificatePinner
     }
 
     /// <summary>
-    /// The policy's verdict on a chain the platform validated, for a normalised host: which policy applies, whether it has
-    /// expired, whether a pinned key is in the chain and none is banned, and what the mode makes of it. Banned keys stay
-    /// refused after an enforced policy expires: a ban is a revocation, not a pin that can go stale.
+    /// The policy's verdict on a chain the platform validated, for a normalised host: which policy applies, whether a
+    /// banned key is in the chain, whether the policy has expired, whether a pinned key is in the chain, and what the mode
+    /// makes of it. A ban is a revocation, not a pin that can go stale or be tried out: banned keys are refused after the
+    /// policy expires and in report-only mode too.
     /// </summary>
     internal Verdict Judge<TChain>(PinningPolicy policy, string host, TChain chain)
         where TChain : struct, IChainDer
@@ -134,21 +135,23 @@ public sealed class CertificatePinner
                 : new Verdict(PinValidationOutcome.NotPinned, null, null);
         }
 
-        var outcome = ChainMatcher.Match(match.Policy, chain, out var bannedAt);
-        string? banned = bannedAt >= 0 ? $"Chain certificate {bannedAt} ('{chain.Subject(bannedAt)}') has a banned key." : null;
-        if (match.Policy.IsExpired(Options.TimeProvider.GetUtcNow()))
+        var rule = match.Policy;
+        var outcome = ChainMatcher.Match(rule, chain, out var bannedAt);
+        bool expired = rule.IsExpired(Options.TimeProvider.GetUtcNow());
+        string? expiry = expired ? $"The policy expired at {rule.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}." : null;
+        if (outcome == PinValidationOutcome.BannedPin)
         {
-            string expired = $"The policy expired at {match.Policy.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.";
-            return outcome == PinValidationOutcome.BannedPin && match.Policy.Mode == PinPolicyMode.Enforce
-                ? new Verdict(PinValidationOutcome.BannedPin, match, $"{banned} {expired} Banned keys stay refused after a policy expires.")
-                : new Verdict(PinValidationOutcome.PolicyExpired, match, expired);
+            string why = expired ? $" {expiry} Banned keys stay refused after a policy expires."
+                : rule.Mode == PinPolicyMode.ReportOnly ? " Banned keys are refused in report-only mode too." : string.Empty;
+            return new Verdict(PinValidationOutcome.BannedPin, match, $"Chain certificate {bannedAt} ('{chain.Subject(bannedAt)}') has a banned key.{why}");
         }
 
         return outcome switch
         {
+            _ when expired => new Verdict(PinValidationOutcome.PolicyExpired, match, expiry),
             PinValidationOutcome.Allowed => new Verdict(PinValidationOutcome.Allowed, match, null),
-            _ when match.Policy.Mode == PinPolicyMode.ReportOnly => new Verdict(PinValidationOutcome.ReportOnlyMismatch, match, banned, outcome),
-            _ => new Verdict(outcome, match, banned),
+            _ when rule.Mode == PinPolicyMode.ReportOnly => new Verdict(PinValidationOutcome.ReportOnlyMismatch, match, null, outcome),
+            _ => new Verdict(outcome, match, null),
         };
     }
 

@@ -112,7 +112,15 @@ public sealed class NginxServer : IAsyncDisposable
             """);
         foreach (var site in sites)
         {
-            int port = Loopback.FreePort();
+            // Two picks can return the same free port; nginx would then merge the blocks (and refuse a plain marker
+            // port that is also a TLS port), so every port in one configuration is distinct.
+            int port;
+            do
+            {
+                port = Loopback.FreePort();
+            }
+            while (port == _markerPort || _ports.ContainsValue(port));
+
             _ports.Add(site.Name, port);
             var certificates = _dir.File(site.Name + ".pem");
             var key = _dir.File(site.Name + ".key");

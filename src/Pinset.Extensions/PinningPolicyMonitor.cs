@@ -1,0 +1,138 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Pinset.Extensions;
+
+/// <summary>
+/// The policy in force, in one place. Every <see cref="PinningOptions"/> instance the options system builds passes
+/// through <see cref="Accept"/> (the validator calls it): the first one must build a policy or the host refuses to start;
+/// a later one (a configuration reload) replaces the policy when it builds, and is logged with every error and ignored
+/// when it does not. <see cref="Current"/> also compares the policy's source with the options in force, so a change that
+/// happened before anyone asked (before the first client, between start-up and first use) is never missed. Thread-safe;
+/// readers take one volatile read.
+/// </summary>
+internal sealed class PinningPolicyMonitor
+{
+    private readonly IServiceProvider _services;
+    private readonly ILogger _log;
+    private readonly Lock _gate = new();
+    private State? _state;
+    private IOptionsMonitor<PinningOptions>? _options;
+
+    // The options monitor is resolved on first use: the validator, which the options system runs while building options,
+    // depends on this class, so taking the monitor in the constructor would be a cycle.
+    public PinningPolicyMonitor(IServiceProvider services, ILoggerFactory? loggers = null)
+    {
+        _services = services;
+        _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
+    }
+
+    /// <summary>Raised after a reload replaced the policy, with the old and the new one.</summary>
+    public event Action<PinningPolicy, PinningPolicy>? Replaced;
+
+    /// <summary>The policy for new connections now.</summary>
+    public PinningPolicy Current
+    {
+        get
+        {
+            var options = (_options ??= _services.GetRequiredService<IOptionsMonitor<PinningOptions>>()).CurrentValue;
+            var state = Volatile.Read(ref _state);
+            if (state is null || !state.Knows(options))
+            {
+                Accept(options);
+                state = Volatile.Read(ref _state);
+            }
+
+            return state?.Policy ?? throw new InvalidOperationException("No pinning policy is in force; the configuration was refused at start-up.");
+        }
+    }
+
+    /// <summary>The options the policy in force was built from (trust roots and observers are read from the first ones).</summary>
+    public PinningOptions? Options => Volatile.Read(ref _state)?.Source;
+
+    /// <summary>True when the latest configuration was refused and an older policy stays in force.</summary>
+    public bool IsStale => Volatile.Read(ref _state)?.Rejected is not null;
+
+    /// <summary>
+    /// Takes a newly built options instance. Returns the errors when it is the first and does not build (start-up must
+    /// fail); otherwise applies it, or logs its errors and keeps the last good policy, and returns none.
+    /// </summary>
+    public IReadOnlyList<string> Accept(PinningOptions options)
+    {
+        PinningPolicy? replaced = null;
+        PinningPolicy? policy;
+        lock (_gate)
+        {
+            var state = _state;
+            if (state is not null && state.Knows(options))
+            {
+                return [];
+            }
+
+            IReadOnlyList<string> errors;
+            try
+            {
+                policy = Build(options);
+                errors = [];
+            }
+            catch (PinningConfigurationException ex)
+            {
+                policy = null;
+                errors = ex.Errors;
+            }
+
+            if (state is null)
+            {
+                if (policy is null)
+                {
+                    PinningLog.ConfigurationRefused(_log, errors.Count, Lines(errors));
+                    return errors;
+                }
+
+                Volatile.Write(ref _state, new State(options, policy, null));
+                return [];
+            }
+
+            if (policy is null)
+            {
+                Volatile.Write(ref _state, state with { Rejected = options });
+                PinningLog.ReloadRejected(_log, errors.Count, Lines(errors));
+                return [];
+            }
+
+            Volatile.Write(ref _state, new State(options, policy, null));
+            PinningLog.ReloadApplied(_log, policy.Policies.Count);
+            replaced = state.Policy;
+        }
+
+        Replaced?.Invoke(replaced, policy);
+        return [];
+    }
+
+    /// <summary>Builds the policy of <paramref name="options"/>, with the configuration section's own errors first.</summary>
+    private static PinningPolicy Build(PinningOptions options)
+    {
+        var errors = new List<string>(options.ConfigurationErrors);
+        try
+        {
+            var policy = PinningPolicy.Create(options.Configuration ?? new PinningConfiguration());
+            return errors.Count == 0 ? policy : throw new PinningConfigurationException(errors);
+        }
+        catch (PinningConfigurationException ex) when (errors.Count > 0)
+        {
+            throw new PinningConfigurationException([.. errors, .. ex.Errors]);
+        }
+    }
+
+    private static string Lines(IEnumerable<string> errors) => string.Join(Environment.NewLine, errors.Select(e => "  - " + e));
+
+    /// <param name="Source">The options the policy was built from.</param>
+    /// <param name="Policy">The policy in force.</param>
+    /// <param name="Rejected">Newer options that did not build, if any.</param>
+    private sealed record State(PinningOptions Source, PinningPolicy Policy, PinningOptions? Rejected)
+    {
+        public bool Knows(PinningOptions options) => ReferenceEquals(options, Source) || ReferenceEquals(options, Rejected);
+    }
+}

@@ -20,8 +20,9 @@ public static class PinningServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
+        RegisterOnce(services);
         services.AddSingleton<IOptionsChangeTokenSource<PinningOptions>>(new SectionChangeTokenSource(section));
-        return services.AddCertificatePinning(options =>
+        return Register(services, options =>
         {
             options.Configuration = PinningConfigurationSection.Read(section, options.ConfigurationErrors);
             configure?.Invoke(options);
@@ -29,10 +30,28 @@ public static class PinningServiceCollectionExtensions
     }
 
     /// <summary>Registers pinning configured in code.</summary>
+    /// <exception cref="InvalidOperationException">Pinning is already registered: a second registration would silently replace the first one's policies.</exception>
     public static IServiceCollection AddCertificatePinning(this IServiceCollection services, Action<PinningOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
+        RegisterOnce(services);
+        return Register(services, configure);
+    }
+
+    private static void RegisterOnce(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Registered)))
+        {
+            throw new InvalidOperationException(
+                "AddCertificatePinning is called a second time; the second registration's document would silently replace the first one's policies, unpinning their hosts. Register pinning once, with every policy in one document (one configuration section, or one PinningConfiguration); adjust options afterwards with services.Configure<PinningOptions>(...).");
+        }
+
+        services.AddSingleton<Registered>();
+    }
+
+    private static IServiceCollection Register(IServiceCollection services, Action<PinningOptions> configure)
+    {
         services.AddOptions<PinningOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PinningOptions>, PinningOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PinningOptions>, PinningPolicyValidator>());
@@ -56,6 +75,9 @@ public static class PinningServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PinningStartup>());
         return services;
     }
+
+    /// <summary>Marks a collection that has pinning registered.</summary>
+    private sealed class Registered;
 
     private sealed class SectionChangeTokenSource(IConfiguration section) : IOptionsChangeTokenSource<PinningOptions>
     {

@@ -5,8 +5,10 @@ namespace Pinset;
 /// <summary>
 /// The <see cref="SocketsHttpHandler.PlaintextStreamFilter"/> a pinned handler runs on every new connection, after the
 /// TLS handshake and before the first request. It refuses a TLS connection the pinning callback never saw (the handler's
-/// callback was replaced after pinning), and, when the policy can change, wraps the stream so each later request on the
-/// pooled connection is judged against the policy then in force. An app's own filter runs first and is wrapped.
+/// SslOptions or their callback were replaced after pinning) and a cleartext connection (<c>http://</c>, <c>ws://</c>)
+/// for a host the policy covers, which pinning cannot protect; and, when the policy can change, it wraps the stream so
+/// each later request on the pooled connection is judged against the policy then in force. An app's own filter runs
+/// first and is wrapped.
 /// </summary>
 internal sealed class ConnectionFilter(PinningCallback callback, Func<SocketsHttpPlaintextStreamFilterContext, CancellationToken, ValueTask<Stream>>? inner)
 {
@@ -17,6 +19,7 @@ internal sealed class ConnectionFilter(PinningCallback callback, Func<SocketsHtt
         var stream = inner is null ? context.PlaintextStream : await inner(context, cancellationToken).ConfigureAwait(false);
         if (context.PlaintextStream is not SslStream tls)
         {
+            RefuseCleartextToPinnedHost(context.InitialRequestMessage.RequestUri);
             return stream;
         }
 
@@ -24,8 +27,29 @@ internal sealed class ConnectionFilter(PinningCallback callback, Func<SocketsHtt
         {
             ValidatedConnection connection => new RevalidatingStream(stream, connection),
             null => throw new IOException(
-                $"The TLS connection to '{tls.TargetHostName}' was not validated by Pinset: the SocketsHttpHandler's SslOptions.RemoteCertificateValidationCallback was replaced after UseCertificatePinning. Pinset refuses the connection rather than let it run unpinned; do not set the callback on a pinned handler."),
+                $"The TLS connection to '{tls.TargetHostName}' was not validated by Pinset: the SocketsHttpHandler's SslOptions, or their RemoteCertificateValidationCallback, were replaced after UseCertificatePinning. Pinset refuses the connection rather than let it run unpinned; set the handler's TLS options before pinning it, and never its certificate callback."),
             _ => stream,
         };
+    }
+
+    private void RefuseCleartextToPinnedHost(Uri? uri)
+    {
+        if (uri is not { IsAbsoluteUri: true } || !HostName.TryNormalize(uri.IdnHost, out var host))
+        {
+            return;
+        }
+
+        var policy = Callback.Pinner.Policy;
+        if (policy.FindNormalized(host) is { } match)
+        {
+            throw new IOException(
+                $"The request to '{uri.GetLeftPart(UriPartial.Authority)}' would travel in cleartext, but the pinning policy covers '{host}' ({match.Policy}); pinning only protects TLS, so Pinset refuses it. Use https:// (or wss://).");
+        }
+
+        if (policy.RequirePinnedHosts)
+        {
+            throw new IOException(
+                $"The request to '{uri.GetLeftPart(UriPartial.Authority)}' would travel in cleartext, and 'requirePinnedHosts' is true, so every host must be pinned; pinning only protects TLS, so Pinset refuses it. Use https:// (or wss://).");
+        }
     }
 }

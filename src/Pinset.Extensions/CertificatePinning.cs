@@ -99,13 +99,16 @@ public sealed class CertificatePinning
 
     private SocketsHttpHandler Pin(SocketsHttpHandler handler)
     {
+        // Pinned first: a handler that already sent a request is refused with Pinset's message, not the runtime's.
+        handler.UseCertificatePinning(Pinner);
+
         // Connections are judged again when the policy changes; the lifetime also lets a CDN's new key show promptly.
         if (handler.PooledConnectionLifetime == Timeout.InfiniteTimeSpan || handler.PooledConnectionLifetime > _options.PooledConnectionLifetime)
         {
             handler.PooledConnectionLifetime = _options.PooledConnectionLifetime;
         }
 
-        return handler.UseCertificatePinning(Pinner);
+        return handler;
     }
 
     private void WarnAboutClassicHandlers(PinningPolicy old, PinningPolicy current)

@@ -5,9 +5,9 @@ namespace Pinset.Extensions;
 
 /// <summary>
 /// Runs around every IHttpClientFactory handler build. For each pinned client it lets the app's own handler actions run,
-/// then pins the primary handler last, so none of them can replace the pinned handler afterwards; it gives the client a
-/// <see cref="SocketsHttpHandler"/> where the app left the factory's default handler untouched (see
-/// <see cref="DefaultPrimaryHandler"/>), and adds <see cref="PinnedHttpVersionHandler"/> as the innermost handler.
+/// then pins the primary handler last, so none of them can replace the pinned handler afterwards, and adds
+/// <see cref="PinnedHttpVersionHandler"/> as the innermost handler. (The factory's default primary handler is a
+/// <see cref="SocketsHttpHandler"/>, whose pooled connections Pinset judges again when the policy changes.)
 /// </summary>
 internal sealed class PinningHandlerFilter(IServiceProvider services) : IHttpMessageHandlerBuilderFilter
 {
@@ -22,11 +22,8 @@ internal sealed class PinningHandlerFilter(IServiceProvider services) : IHttpMes
 
         var pinning = services.GetService<CertificatePinning>() ?? throw new InvalidOperationException(
             $"HttpClient '{name}' is marked with UseCertificatePinning(), but no pinning is registered; call services.AddCertificatePinning(...) so the client is pinned. It was not built, rather than connect unpinned.");
-        var factoryDefault = builder.PrimaryHandler as HttpClientHandler;
-        DefaultPrimaryHandler? before = factoryDefault is null ? null : DefaultPrimaryHandler.Of(factoryDefault);
         next(builder);
-        var primary = DefaultPrimaryHandler.Replace(builder.PrimaryHandler, factoryDefault, before);
-        builder.PrimaryHandler = pinning.PinPrimary(primary, name);
+        builder.PrimaryHandler = pinning.PinPrimary(builder.PrimaryHandler, name);
         builder.AdditionalHandlers.Add(new PinnedHttpVersionHandler(name));
     };
 }

@@ -69,15 +69,15 @@ public static class SslClientAuthenticationOptionsExtensions
             return;
         }
 
-        if (pinner.Options.HasCustomTrust)
-        {
-            throw new InvalidOperationException($"{owner}.CertificateChainPolicy is already set, and the pinner has CustomTrustRoots; set trust in one place only.");
-        }
-
         if (ChainPolicyGuard.Relaxation(chainPolicy, pinner.Options) is { } relaxed)
         {
             throw new InvalidOperationException(
                 $"{owner}.CertificateChainPolicy relaxes the platform's validation: {relaxed}. Pinset will not pin on top of relaxed validation, which would accept chains the platform refuses. Remove the setting; give private roots through CertificatePinnerOptions.CustomTrustRoots; or, if you have decided the pins alone must carry the trust, set CertificatePinnerOptions.DangerousAcceptRelaxedChainPolicy.");
+        }
+
+        if (pinner.Options.HasCustomTrust)
+        {
+            throw new InvalidOperationException($"{owner}.CertificateChainPolicy is already set, and the pinner has CustomTrustRoots; set trust in one place only.");
         }
     }
 }

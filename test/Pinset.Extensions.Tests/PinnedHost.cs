@@ -42,17 +42,27 @@ internal sealed class PinnedHost : IAsyncDisposable
         return values;
     }
 
-    public static async Task<PinnedHost> StartAsync(Dictionary<string, string?> values, TestPki pki, Action<IServiceCollection>? services = null)
+    /// <summary>Starts the host; the app trusts both test roots (as a client that trusts an interceptor's CA) unless <paramref name="systemTrust"/>.</summary>
+    public static async Task<PinnedHost> StartAsync(Dictionary<string, string?> values, TestPki pki, Action<IServiceCollection>? services = null, bool systemTrust = false)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.Sources.Clear();
         var source = new ReloadableSource(values);
         ((IConfigurationBuilder)builder.Configuration).Add(source);
         builder.Services.AddFakeLogging();
-        builder.Services.AddCertificatePinning(builder.Configuration.GetSection("pinning"), options => options.CustomTrustRoots = pki.TrustBoth());
+        builder.Services.AddCertificatePinning(builder.Configuration.GetSection("pinning"), options => options.CustomTrustRoots = systemTrust ? null : pki.TrustBoth());
         services?.Invoke(builder.Services);
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return new PinnedHost(host, (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>());
     }
 

@@ -18,12 +18,16 @@ public sealed class KestrelExchange : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;
+    private int _connections;
 
     private KestrelExchange(WebApplication app) => _app = app;
 
     public int Port { get; private set; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>TCP connections accepted: with keep-alive, fewer than requests; a new one means a new TLS handshake.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     public Uri Url(string scheme = "https") => new($"{scheme}://{TestPki.Host}:{Port}/");
 
@@ -32,9 +36,15 @@ public sealed class KestrelExchange : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddGrpc();
+        KestrelExchange? server = null;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.Use(next => connection =>
+            {
+                Interlocked.Increment(ref server!._connections);
+                return next(connection);
+            });
             listen.UseHttps(new HttpsConnectionAdapterOptions
             {
                 ServerCertificateChain = [.. chain.Where(c => c != leaf)],
@@ -42,7 +52,7 @@ public sealed class KestrelExchange : IAsyncDisposable
             });
         }));
         var app = builder.Build();
-        var server = new KestrelExchange(app);
+        server = new KestrelExchange(app);
         app.Use(async (context, next) =>
         {
             Interlocked.Increment(ref server._requests);

@@ -14,9 +14,9 @@ public sealed class TestPki : IDisposable
     {
         Root = TestCertificateAuthority.CreateRoot("Genuine Root CA", kind);
         Intermediate = Root.CreateIntermediate("Genuine Issuing CA", kind);
-        Leaf = Intermediate.IssueServer([Host, "*.exchange.test", "localhost", "127.0.0.1"], kind);
+        Leaf = Intermediate.IssueServer([Host, "*.exchange.test", "localhost", "127.0.0.1", "::1"], kind);
         InterceptorRoot = TestCertificateAuthority.CreateRoot("Interceptor Root CA", kind);
-        InterceptorLeaf = InterceptorRoot.IssueServer([Host, "*.exchange.test", "localhost", "127.0.0.1"], kind);
+        InterceptorLeaf = InterceptorRoot.IssueServer([Host, "*.exchange.test", "localhost", "127.0.0.1", "::1"], kind);
     }
 
     public TestCertificateAuthority Root { get; }

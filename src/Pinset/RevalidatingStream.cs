@@ -3,8 +3,8 @@ namespace Pinset;
 /// <summary>
 /// A pooled TLS connection under a policy that can change. Before each write (each new request on the connection) it
 /// asks whether the policy in force still allows the chain the connection was validated with; if a change removed that
-/// pin, the write fails with an <see cref="IOException"/> carrying the failure block and the connection is closed, so the
-/// handler opens a new, freshly validated one or the request fails. Reads are passed through. While the policy object
+/// pin, the write fails with an <see cref="IOException"/> carrying the failure block, and the handler closes the
+/// connection: it opens a new, freshly validated one, or the request fails. Reads are passed through. While the policy object
 /// is unchanged the check is one reference comparison.
 /// </summary>
 internal sealed class RevalidatingStream(Stream inner, ValidatedConnection connection) : Stream
@@ -73,9 +73,10 @@ internal sealed class RevalidatingStream(Stream inner, ValidatedConnection conne
 
     private void Recheck()
     {
+        // The handler closes a connection whose write failed and fails its requests with this exception inside; every
+        // later write fails the same way, since the connection's verdict is only updated when a policy allows it.
         if (connection.Recheck() is { } refused)
         {
-            inner.Dispose();
             throw new IOException(refused.ToString(), new PinValidationException(refused));
         }
     }

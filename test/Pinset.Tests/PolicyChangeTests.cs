@@ -1,0 +1,95 @@
+using System.Net;
+
+namespace Pinset.Tests;
+
+/// <summary>
+/// A pinner whose policy changes while it runs (<see cref="CertificatePinner.WithPolicySource"/>) judges pooled
+/// connections again: once the policy in force no longer allows the chain a keep-alive connection was validated with,
+/// that connection carries no further request; a change that keeps its pin keeps the connection.
+/// </summary>
+public sealed class PolicyChangeTests : IAsyncLifetime
+{
+    private readonly TestPki _pki = new();
+    private KestrelExchange _genuine = null!;
+    private PinningPolicy _current = null!;
+
+    public async Task InitializeAsync()
+    {
+        _genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
+        _current = Policy(_pki.Intermediate.Pin);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _genuine.DisposeAsync();
+        _pki.Dispose();
+    }
+
+    private static PinningPolicy Policy(SpkiPin pin, params string[] moreHosts) => PinningPolicy.Create(new PinningConfiguration
+    {
+        Policies = [new PinPolicyConfiguration { Hosts = [TestPki.Host, .. moreHosts], Pins = [pin.ToString(), TestPki.BackupPin.ToString()] }],
+    });
+
+    private HttpClient Client(Version version)
+    {
+        var pinner = CertificatePinner.WithPolicySource(() => Volatile.Read(ref _current), new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth() });
+        var handler = Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), _genuine.Port);
+        return new HttpClient(handler) { DefaultRequestVersion = version, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    }
+
+    private Uri Ticker => new(_genuine.Url(), "ticker");
+
+    public static TheoryData<string> Versions => new() { "1.1", "2.0" };
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task PinRemoved_PooledConnectionNotReused_NextRequestRefused(string version)
+    {
+        using var client = Client(Version.Parse(version));
+        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
+        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
+        Assert.Equal(1, _genuine.Connections); // kept alive and reused
+
+        Volatile.Write(ref _current, Policy(_pki.InterceptorRoot.Pin)); // the genuine CA's pin is removed
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
+        var refusal = FindPinning(error);
+        Assert.Equal(PinValidationOutcome.PinMismatch, refusal.Result.Outcome);
+        Assert.Equal(2, _genuine.Requests); // the third request reached the server on no connection
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task ChangeThatKeepsThePin_PooledConnectionReused(string version)
+    {
+        using var client = Client(Version.Parse(version));
+        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
+        Volatile.Write(ref _current, Policy(_pki.Intermediate.Pin, "ws.exchange.test"));
+        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
+        Assert.Equal(1, _genuine.Connections);
+    }
+
+    [Fact]
+    public async Task PinRestored_NewConnectionAllowedAgain()
+    {
+        using var client = Client(HttpVersion.Version11);
+        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
+        Volatile.Write(ref _current, Policy(_pki.InterceptorRoot.Pin));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
+        Volatile.Write(ref _current, Policy(_pki.Root.Pin));
+        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
+        Assert.Equal(2, _genuine.Requests);
+    }
+
+    internal static PinValidationException FindPinning(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is PinValidationException pinning)
+            {
+                return pinning;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"No PinValidationException in: {error}");
+    }
+}

@@ -10,7 +10,7 @@ namespace Pinset.Extensions;
 /// pinned IHttpClientFactory client once, so a client that cannot be pinned (a primary handler Pinset cannot pin, a
 /// relaxed chain policy, another certificate callback) stops the start-up with its name, instead of failing at its first
 /// request. No connection is made. Clients pinned through <c>ConfigureHttpClientDefaults</c> are checked by the names
-/// the app configured.
+/// the app configured, and by the default name for those it did not configure.
 /// </summary>
 internal sealed class PinningStartup(IServiceProvider services) : IHostedService
 {
@@ -48,6 +48,8 @@ internal sealed class PinningStartup(IServiceProvider services) : IHostedService
         var all = new SortedSet<string>(names.Named(), StringComparer.Ordinal);
         if (names.All)
         {
+            // Clients added with no configuration of their own register no named options; the default name stands for them.
+            all.Add(Options.DefaultName);
             foreach (var configure in services.GetServices<IConfigureOptions<HttpClientFactoryOptions>>())
             {
                 if (configure is ConfigureNamedOptions<HttpClientFactoryOptions> { Name: { } name })

@@ -228,6 +228,6 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
 
     [Fact]
     public void MetricNames_AreLowerCaseDotted() => Assert.All(
-        [PinningMetricNames.Validations, PinningMetricNames.Failures, PinningMetricNames.OutcomeTag, PinningMetricNames.HostTag],
-        name => Assert.Matches("^pinset(\\.[a-z]+)+$", name));
+        [PinningMetricNames.Validations, PinningMetricNames.Failures, PinningMetricNames.UnpinnedHandshakes, PinningMetricNames.OutcomeTag, PinningMetricNames.HostTag],
+        name => Assert.Matches("^pinset(\\.[a-z]+(_[a-z]+)*)+$", name));
 }

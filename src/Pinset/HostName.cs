@@ -81,7 +81,25 @@ public static class HostName
 
     /// <summary>Lower case, and punycode for anything beyond ASCII.</summary>
     /// <exception cref="ArgumentException">The name is not a valid internationalised domain name.</exception>
-    internal static string ToLowerAscii(string name) => Ascii.IsValid(name) ? name.ToLowerInvariant() : Idn.GetAscii(name).ToLowerInvariant();
+    internal static string ToLowerAscii(string name) => Ascii.IsValid(name) ? LowerAscii(name) : LowerAscii(Idn.GetAscii(name));
+
+    /// <summary>The Unicode spelling of a punycode name, as the Public Suffix List writes IDN rules.</summary>
+    internal static bool TryToUnicode(string name, out string unicode)
+    {
+        try
+        {
+            unicode = Idn.GetUnicode(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            unicode = string.Empty;
+            return false;
+        }
+    }
+
+    /// <summary>ASCII lower case without the culture machinery (which would load globalization data at start-up).</summary>
+    private static string LowerAscii(string ascii) => string.Create(ascii.Length, ascii, static (lower, source) => Ascii.ToLower(source, lower, out _));
 
     /// <summary>True when the normalised name is an IPv4 or IPv6 literal.</summary>
     internal static bool IsIPAddress(string normalized) =>

@@ -1,12 +1,12 @@
-using System.Globalization;
-
 namespace Pinset;
 
-/// <summary>Turns one <see cref="PinPolicyConfiguration"/> into a <see cref="PinPolicy"/>, collecting every error instead of stopping at the first.</summary>
+/// <summary>
+/// Turns one <see cref="PinPolicyConfiguration"/> into a <see cref="PinPolicy"/>, collecting every error instead of
+/// stopping at the first. It runs at every app's start, so it keeps to arrays and plain loops: generic collections and
+/// LINQ over Pinset's value types would each be compiled on first use and cost a cold start tens of milliseconds.
+/// </summary>
 internal static class PinPolicyCompiler
 {
-    private static readonly string[] DateFormats = ["yyyy-MM-dd"];
-
     public static PinPolicy? Compile(int index, PinPolicyConfiguration? configuration, List<string> errors)
     {
         if (configuration is null)
@@ -15,26 +15,41 @@ internal static class PinPolicyCompiler
             return null;
         }
 
-        string where = $"pinning.policies[{index}]" + (configuration.Hosts is { Count: > 0 } hosts ? $" ({string.Join(", ", hosts.Select(h => $"'{h}'"))})" : string.Empty);
         int before = errors.Count;
-        void Error(string message) => errors.Add($"{where}: {message}");
+        void Error(string message) => errors.Add($"{Where(index, configuration)}: {message}");
 
-        var patterns = Parse(configuration.Hosts, Error, (string v, out HostPattern p, out string e) => HostPattern.TryParse(v, out p, out e));
+        var patterns = new HostPattern[configuration.Hosts?.Count ?? 0];
+        int patternCount = 0;
+        foreach (var host in configuration.Hosts ?? [])
+        {
+            if (HostPattern.TryParse(host, out var pattern, out var message))
+            {
+                patterns[patternCount++] = pattern;
+            }
+            else
+            {
+                Error(message);
+            }
+        }
+
         if (configuration.Hosts is null || configuration.Hosts.Count == 0)
         {
             Error("'hosts' is empty; a policy names at least one host pattern, such as 'api.example.com'.");
         }
 
-        var pins = Parse(configuration.Pins, Error, (string v, out SpkiPin p, out string e) => SpkiPin.TryParse(v, out p, out e)).Distinct().ToArray();
-        var certificates = Parse(configuration.Certificates, Error, (string v, out CertificateFingerprint p, out string e) => CertificateFingerprint.TryParse(v, out p, out e)).Distinct().ToArray();
-        var banned = Parse(configuration.BannedPins, Error, (string v, out SpkiPin p, out string e) => SpkiPin.TryParse(v, out p, out e)).Distinct().ToArray();
+        var pins = ParsePins(configuration.Pins, Error);
+        var certificates = ParseCertificates(configuration.Certificates, Error);
+        var banned = ParsePins(configuration.BannedPins, Error);
         var mode = ParseMode(configuration.Mode, Error);
         var expires = ParseExpiry(configuration.Expires, Error);
         var reportUris = ParseReportUris(configuration.ReportUris, Error);
 
-        foreach (var pin in pins.Intersect(banned))
+        foreach (var pin in pins)
         {
-            Error($"Pin '{pin}' is both pinned and banned; remove it from one of 'pins' and 'bannedPins'.");
+            if (Contains(banned, banned.Length, pin))
+            {
+                Error($"Pin '{pin}' is both pinned and banned; remove it from one of 'pins' and 'bannedPins'.");
+            }
         }
 
         int distinct = pins.Length + certificates.Length;
@@ -49,28 +64,66 @@ internal static class PinPolicyCompiler
         }
 
         return errors.Count == before
-            ? new PinPolicy(index, patterns.ToArray(), pins, certificates, banned, expires, mode, reportUris.ToArray())
+            ? new PinPolicy(index, patterns[..patternCount], pins, certificates, banned, expires, mode, reportUris)
             : null;
     }
 
-    private delegate bool TryParser<T>(string value, out T parsed, out string error);
+    /// <summary>Names the policy in its errors, with its hosts as written; made only when there is an error.</summary>
+    private static string Where(int index, PinPolicyConfiguration configuration) =>
+        $"pinning.policies[{index}]" + (configuration.Hosts is { Count: > 0 } hosts ? $" ('{string.Join("', '", hosts)}')" : string.Empty);
 
-    private static List<T> Parse<T>(IList<string>? values, Action<string> error, TryParser<T> parser)
+    /// <summary>The valid pins, each once, in the order given; an error for each invalid one.</summary>
+    private static SpkiPin[] ParsePins(IList<string>? values, Action<string> error)
     {
-        var parsed = new List<T>();
+        var pins = new SpkiPin[values?.Count ?? 0];
+        int count = 0;
         foreach (var value in values ?? [])
         {
-            if (parser(value, out var item, out var message))
-            {
-                parsed.Add(item);
-            }
-            else
+            if (!SpkiPin.TryParse(value, out var pin, out var message))
             {
                 error(message);
             }
+            else if (!Contains(pins, count, pin))
+            {
+                pins[count++] = pin;
+            }
         }
 
-        return parsed;
+        return pins[..count];
+    }
+
+    /// <summary>As <see cref="ParsePins"/>, for certificate fingerprints.</summary>
+    private static CertificateFingerprint[] ParseCertificates(IList<string>? values, Action<string> error)
+    {
+        var certificates = new CertificateFingerprint[values?.Count ?? 0];
+        int count = 0;
+        foreach (var value in values ?? [])
+        {
+            if (!CertificateFingerprint.TryParse(value, out var certificate, out var message))
+            {
+                error(message);
+            }
+            else if (!Contains(certificates, count, certificate))
+            {
+                certificates[count++] = certificate;
+            }
+        }
+
+        return certificates[..count];
+    }
+
+    private static bool Contains<T>(T[] items, int count, T value)
+        where T : IEquatable<T>
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (items[i].Equals(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static PinPolicyMode ParseMode(string? mode, Action<string> error)
@@ -94,30 +147,24 @@ internal static class PinPolicyCompiler
             return null;
         }
 
-        if (DateTimeOffset.TryParseExact(expires, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+        if (Iso8601.TryParse(expires, out var instant))
         {
-            return date;
-        }
-
-        bool hasOffset = expires.EndsWith('Z') || expires.EndsWith('z') || (expires.Length > 6 && expires[^6] is '+' or '-' && expires[^3] == ':');
-        if (hasOffset && expires.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
-        {
-            return instant.ToUniversalTime();
+            return instant;
         }
 
         error($"'expires' is '{expires}'; expected an ISO 8601 instant with an offset, such as '2027-06-30T00:00:00Z', or a date, such as '2027-06-30' (midnight UTC).");
         return null;
     }
 
-    private static List<Uri> ParseReportUris(IList<string>? values, Action<string> error)
+    private static Uri[] ParseReportUris(IList<string>? values, Action<string> error)
     {
-        var uris = new List<Uri>();
+        var uris = new Uri[values?.Count ?? 0];
+        int count = 0;
         foreach (var value in values ?? [])
         {
             if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             {
-                uris.Add(uri);
+                uris[count++] = uri;
             }
             else
             {
@@ -125,6 +172,6 @@ internal static class PinPolicyCompiler
             }
         }
 
-        return uris;
+        return uris[..count];
     }
 }

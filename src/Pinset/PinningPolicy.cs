@@ -73,16 +73,16 @@ public sealed class PinningPolicy
             }
         }
 
-        var seen = new Dictionary<HostPattern, int>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var policy in policies)
         {
             foreach (var pattern in policy.Hosts)
             {
-                if (!seen.TryAdd(pattern, policy.Index))
+                if (!seen.TryAdd(pattern.ToString(), policy.Index))
                 {
-                    errors.Add(seen[pattern] == policy.Index
+                    errors.Add(seen[pattern.ToString()] == policy.Index
                         ? $"pinning.policies[{policy.Index}]: host pattern '{pattern}' is listed twice."
-                        : $"pinning.policies[{policy.Index}]: host pattern '{pattern}' is already in pinning.policies[{seen[pattern]}]; each pattern belongs to one policy.");
+                        : $"pinning.policies[{policy.Index}]: host pattern '{pattern}' is already in pinning.policies[{seen[pattern.ToString()]}]; each pattern belongs to one policy.");
                 }
             }
         }

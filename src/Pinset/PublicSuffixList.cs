@@ -2,68 +2,52 @@ namespace Pinset;
 
 /// <summary>
 /// The ICANN section of the Public Suffix List, embedded at build time (refresh it with
-/// <c>eng/refresh-public-suffix-list.sh</c>). Loaded once, on the first wildcard pattern.
+/// <c>eng/refresh-public-suffix-list.sh</c>). Read once, on the first wildcard pattern, as one string with a rule per
+/// line; a lookup is an ordinal search for the rule's line, so loading builds no tables and needs no globalization
+/// data (only a name with an IDN label is converted, to the list's Unicode spelling).
 /// </summary>
 internal static class PublicSuffixList
 {
-    private static readonly Lazy<Rules> Loaded = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> Rules = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>True when <paramref name="domain"/> (normalised) is a public suffix: one label, or a rule of the list.</summary>
     public static bool IsPublicSuffix(string domain)
     {
-        var rules = Loaded.Value;
-        if (rules.Exceptions.Contains(domain))
+        if (IsPublicSuffixAs(domain))
+        {
+            return true;
+        }
+
+        return domain.Contains("xn--", StringComparison.Ordinal) && HostName.TryToUnicode(domain, out var unicode) && IsPublicSuffixAs(unicode);
+    }
+
+    /// <summary>The rules, for tests: lines that are not comments.</summary>
+    internal static int RuleCount => Rules.Value.AsSpan().Count('\n') - 1 - Comments;
+
+    private const int Comments = 2;
+
+    private static bool IsPublicSuffixAs(string domain)
+    {
+        if (HasLine("!" + domain))
         {
             return false;
         }
 
         int dot = domain.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 || rules.Exact.Contains(domain) || rules.Wildcards.Contains(domain[(dot + 1)..]);
+        return dot < 0 || HasLine(domain) || HasLine(string.Concat("*.", domain.AsSpan(dot + 1)));
     }
 
-    internal static int RuleCount => Loaded.Value.Exact.Count + Loaded.Value.Wildcards.Count + Loaded.Value.Exceptions.Count;
+    private static bool HasLine(string rule) => Rules.Value.Contains(string.Concat("\n", rule, "\n"), StringComparison.Ordinal);
 
-    private static Rules Load()
+    private static string Load()
     {
         using var stream = typeof(PublicSuffixList).Assembly.GetManifestResourceStream("Pinset.public_suffix_list.dat")
             ?? throw new InvalidOperationException("The embedded Public Suffix List 'Pinset.public_suffix_list.dat' is missing from the Pinset assembly; the build is broken.");
         using var reader = new StreamReader(stream);
-        var rules = new Rules();
-        while (reader.ReadLine() is { } line)
-        {
-            var rule = line.Trim();
-            if (rule.Length == 0 || rule.StartsWith("//", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var set = rules.Exact;
-            if (rule.StartsWith("*.", StringComparison.Ordinal))
-            {
-                (set, rule) = (rules.Wildcards, rule[2..]);
-            }
-            else if (rule.StartsWith('!'))
-            {
-                (set, rule) = (rules.Exceptions, rule[1..]);
-            }
-
-            set.Add(HostName.ToLowerAscii(rule));
-        }
-
-        if (rules.Exact.Count < 1000)
-        {
-            throw new InvalidOperationException($"The embedded Public Suffix List has only {rules.Exact.Count} rules; the build is broken.");
-        }
-
-        return rules;
-    }
-
-    private sealed class Rules
-    {
-        public HashSet<string> Exact { get; } = new(StringComparer.Ordinal);
-
-        public HashSet<string> Wildcards { get; } = new(StringComparer.Ordinal);
-
-        public HashSet<string> Exceptions { get; } = new(StringComparer.Ordinal);
+        string text = "\n" + reader.ReadToEnd().Replace("\r", string.Empty, StringComparison.Ordinal).TrimEnd() + "\n";
+        int rules = text.AsSpan().Count('\n') - 1 - Comments;
+        return rules < 1000
+            ? throw new InvalidOperationException($"The embedded Public Suffix List has only {rules} rules; the build is broken.")
+            : text;
     }
 }

@@ -42,6 +42,9 @@ public sealed class HostPatternTests
     [InlineData("*.co.uk")]
     [InlineData("**.co.uk")]
     [InlineData("*.foo.ck")]
+    [InlineData("**.公司.cn")] // an IDN rule of the list, given in Unicode
+    [InlineData("**.xn--55qx5d.cn")] // the same rule in punycode
+    [InlineData("*.aéroport.ci")]
     [InlineData("*.127.0.0.1")]
     [InlineData("**.*.example.com")]
     [InlineData("*")]
@@ -52,7 +55,12 @@ public sealed class HostPatternTests
     [InlineData("*.example.co.uk")]
     [InlineData("**.exchange.com")]
     [InlineData("*.www.ck")]
+    [InlineData("**.exchange.xn--55qx5d.cn")]
     public void Parse_WildcardOverRegisteredDomain_Accepted(string pattern) => Assert.Equal(pattern, HostPattern.Parse(pattern).ToString());
+
+    [Fact]
+    public void Parse_WildcardOverRegisteredIdnDomain_AcceptedAsPunycode() =>
+        Assert.Equal("**.exchange.xn--55qx5d.cn", HostPattern.Parse("**.exchange.公司.cn").ToString());
 
     [Theory]
     [InlineData("*.example.com", "api.example.com", true)]

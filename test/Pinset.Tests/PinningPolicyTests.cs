@@ -94,16 +94,28 @@ public sealed class PinningPolicyTests
     [InlineData("2027-06-30", "2027-06-30T00:00:00+00:00")]
     [InlineData("2027-06-30T12:00:00Z", "2027-06-30T12:00:00+00:00")]
     [InlineData("2027-06-30T12:00:00+02:00", "2027-06-30T10:00:00+00:00")]
+    [InlineData("2027-06-30T12:00Z", "2027-06-30T12:00:00+00:00")]
+    [InlineData("2027-06-30T12:00:00.25-01:30", "2027-06-30T13:30:00.25+00:00")]
+    [InlineData("2028-02-29", "2028-02-29T00:00:00+00:00")]
     public void Create_Expiry_ParsedAsUtcInstant(string expires, string expected)
     {
         var policy = PinningPolicy.Create(new() { Policies = [new() { Hosts = ["a.exchange.com"], Pins = [PinA, PinB], Expires = expires }] });
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), policy.Policies[0].Expires);
     }
 
-    [Fact]
-    public void Create_ExpiryWithoutOffset_Refused()
+    [Theory]
+    [InlineData("2027-06-30T12:00:00")]
+    [InlineData("2027-06-30 12:00:00Z")]
+    [InlineData("2027-6-30")]
+    [InlineData("2027-02-29")]
+    [InlineData("2027-06-30T24:00:00Z")]
+    [InlineData("2027-06-30T12:00:00.Z")]
+    [InlineData("2027-06-30T12:00:00+2:00")]
+    [InlineData("2027-06-30Z")]
+    [InlineData("30/06/2027")]
+    public void Create_ExpiryNotAnIsoInstantOrDate_Refused(string expires)
     {
-        var error = Assert.Throws<PinningConfigurationException>(() => PinningPolicy.Create(new() { Policies = [new() { Hosts = ["a.exchange.com"], Pins = [PinA, PinB], Expires = "2027-06-30T12:00:00" }] }));
-        Assert.Contains("with an offset", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<PinningConfigurationException>(() => PinningPolicy.Create(new() { Policies = [new() { Hosts = ["a.exchange.com"], Pins = [PinA, PinB], Expires = expires }] }));
+        Assert.Contains($"'expires' is '{expires}'; expected an ISO 8601 instant with an offset", error.Message, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,7 @@ using Pinset.Benchmarks;
 
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- [e2e] [--quick] [BenchmarkDotNet arguments]
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- check [--quick]   (pinset check over many servers, in-process)
+// dotnet run -c Release --project bench/Pinset.Benchmarks -- coldstart [--quick]   (first pinned request of a fresh process)
 // (and "servers N DIR", for bench/check-scale.sh)
 if (args is ["servers", var count, var directory])
 {
@@ -12,6 +13,11 @@ if (args is ["servers", var count, var directory])
 if (args.Contains("check"))
 {
     return await CheckScale.RunAsync(args.Contains("--quick"));
+}
+
+if (args.Contains("coldstart"))
+{
+    return await ColdStart.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Contains("e2e"))

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Pinset;
 
 /// <summary>
@@ -11,13 +9,6 @@ namespace Pinset;
 /// </summary>
 public static class PinningConfigurationJson
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        AllowTrailingCommas = false,
-        CommentHandling = JsonCommentHandling.Skip,
-        MaxDepth = 16,
-    };
-
     private static readonly string[] DocumentProperties = ["policies", "requirePinnedHosts"];
     private static readonly string[] PolicyProperties = ["hosts", "pins", "certificates", "bannedPins", "expires", "mode", "reportUris"];
 
@@ -61,31 +52,12 @@ public static class PinningConfigurationJson
             throw new PinningConfigurationException($"'{sourceName}' is empty; expected a JSON document with a 'pinning' object.");
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new PinningConfigurationException($"'{sourceName}' is not valid JSON (it may be truncated): {ex.Message}", ex);
-        }
-        catch (ArgumentException ex) when (ex.InnerException is System.Text.EncoderFallbackException fallback)
-        {
-            // A string with a lone UTF-16 surrogate cannot become UTF-8; found by the FsCheck properties of the attack suite.
-            throw new PinningConfigurationException(
-                $"'{sourceName}' is not valid Unicode: it has a lone surrogate character (\\u{(int)fallback.CharUnknown:X4}) at index {fallback.Index}; expected UTF-16 text.", ex);
-        }
-
-        using (document)
-        {
-            return ReadDocument(document.RootElement, sourceName, errors);
-        }
+        return ReadDocument(JsonTree.Parse(json, sourceName), sourceName, errors);
     }
 
-    private static PinningConfiguration ReadDocument(JsonElement root, string sourceName, List<string> errors)
+    private static PinningConfiguration ReadDocument(JsonNode root, string sourceName, List<string> errors)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        if (root.Kind != JsonKind.Object)
         {
             errors.Add($"'{sourceName}' is a JSON {Describe(root)}; expected an object with a 'pinning' property.");
             return new PinningConfiguration();
@@ -97,7 +69,7 @@ public static class PinningConfigurationJson
             return new PinningConfiguration();
         }
 
-        if (pinning.ValueKind != JsonValueKind.Object)
+        if (pinning.Kind != JsonKind.Object)
         {
             errors.Add($"'pinning' is a JSON {Describe(pinning)}; expected an object with 'policies'.");
             return new PinningConfiguration();
@@ -107,14 +79,14 @@ public static class PinningConfigurationJson
         var policies = new List<PinPolicyConfiguration>();
         if (TryGetProperty(pinning, "policies", out var array))
         {
-            if (array.ValueKind != JsonValueKind.Array)
+            if (array.Kind != JsonKind.Array)
             {
                 errors.Add($"'pinning.policies' is a JSON {Describe(array)}; expected an array of policies.");
             }
             else
             {
                 int index = 0;
-                foreach (var element in array.EnumerateArray())
+                foreach (var element in array.Items)
                 {
                     policies.Add(ReadPolicy(element, $"pinning.policies[{index++}]", errors));
                 }
@@ -124,22 +96,22 @@ public static class PinningConfigurationJson
         bool requirePinnedHosts = false;
         if (TryGetProperty(pinning, "requirePinnedHosts", out var require))
         {
-            if (require.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            if (require.Kind is JsonKind.True or JsonKind.False)
             {
-                requirePinnedHosts = require.GetBoolean();
+                requirePinnedHosts = require.Kind == JsonKind.True;
             }
             else
             {
-                errors.Add($"'pinning.requirePinnedHosts' is {require.GetRawText()}; expected true or false.");
+                errors.Add($"'pinning.requirePinnedHosts' is {require.Raw}; expected true or false.");
             }
         }
 
         return new PinningConfiguration { Policies = policies, RequirePinnedHosts = requirePinnedHosts };
     }
 
-    private static PinPolicyConfiguration ReadPolicy(JsonElement element, string where, List<string> errors)
+    private static PinPolicyConfiguration ReadPolicy(JsonNode element, string where, List<string> errors)
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        if (element.Kind != JsonKind.Object)
         {
             errors.Add($"{where} is a JSON {Describe(element)}; expected a policy object with 'hosts' and 'pins'.");
             return new PinPolicyConfiguration();
@@ -158,7 +130,7 @@ public static class PinningConfigurationJson
         };
     }
 
-    private static List<string> ReadStrings(JsonElement policy, string name, string where, List<string> errors)
+    private static List<string> ReadStrings(JsonNode policy, string name, string where, List<string> errors)
     {
         var values = new List<string>();
         if (!TryGetProperty(policy, name, out var array))
@@ -166,22 +138,22 @@ public static class PinningConfigurationJson
             return values;
         }
 
-        if (array.ValueKind != JsonValueKind.Array)
+        if (array.Kind != JsonKind.Array)
         {
-            errors.Add($"{where}.{name} is {array.GetRawText()}; expected an array of strings.");
+            errors.Add($"{where}.{name} is {array.Raw}; expected an array of strings.");
             return values;
         }
 
         int index = 0;
-        foreach (var item in array.EnumerateArray())
+        foreach (var item in array.Items)
         {
-            if (item.ValueKind == JsonValueKind.String)
+            if (item.Kind == JsonKind.String)
             {
-                values.Add(item.GetString()!);
+                values.Add(item.Value!);
             }
             else
             {
-                errors.Add($"{where}.{name}[{index}] is {item.GetRawText()}; expected a string.");
+                errors.Add($"{where}.{name}[{index}] is {item.Raw}; expected a string.");
             }
 
             index++;
@@ -190,60 +162,60 @@ public static class PinningConfigurationJson
         return values;
     }
 
-    private static string? ReadString(JsonElement policy, string name, string where, List<string> errors)
+    private static string? ReadString(JsonNode policy, string name, string where, List<string> errors)
     {
-        if (!TryGetProperty(policy, name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetProperty(policy, name, out var value) || value.Kind == JsonKind.Null)
         {
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String)
+        if (value.Kind == JsonKind.String)
         {
-            return value.GetString();
+            return value.Value;
         }
 
-        errors.Add($"{where}.{name} is {value.GetRawText()}; expected a string.");
+        errors.Add($"{where}.{name} is {value.Raw}; expected a string.");
         return null;
     }
 
-    private static void CheckProperties(JsonElement element, string where, string[] known, List<string> errors)
+    private static void CheckProperties(JsonNode element, string where, string[] known, List<string> errors)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var property in element.EnumerateObject())
+        foreach (var (name, _) in element.Properties)
         {
-            if (!known.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+            if (!known.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add($"{where} has an unknown property '{property.Name}'; expected {string.Join(", ", known.Select(k => $"'{k}'"))}.");
+                errors.Add($"{where} has an unknown property '{name}'; expected '{string.Join("', '", known)}'.");
             }
-            else if (!seen.Add(property.Name))
+            else if (!seen.Add(name))
             {
-                errors.Add($"{where} has the property '{property.Name}' twice.");
+                errors.Add($"{where} has the property '{name}' twice.");
             }
         }
     }
 
-    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
+    private static bool TryGetProperty(JsonNode element, string name, out JsonNode value)
     {
-        foreach (var property in element.EnumerateObject())
+        foreach (var (key, found) in element.Properties)
         {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
             {
-                value = property.Value;
+                value = found;
                 return true;
             }
         }
 
-        value = default;
+        value = null!;
         return false;
     }
 
-    private static string Describe(JsonElement element) => element.ValueKind switch
+    private static string Describe(JsonNode element) => element.Kind switch
     {
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => $"string {element.GetRawText()}",
-        JsonValueKind.Number => $"number {element.GetRawText()}",
-        JsonValueKind.True or JsonValueKind.False => $"boolean {element.GetRawText()}",
-        JsonValueKind.Null => "null",
+        JsonKind.Array => "array",
+        JsonKind.String => $"string {element.Raw}",
+        JsonKind.Number => $"number {element.Raw}",
+        JsonKind.True or JsonKind.False => $"boolean {element.Raw}",
+        JsonKind.Null => "null",
         _ => "object",
     };
 }

@@ -57,8 +57,8 @@ public sealed class PinningConfigurationJsonTests
 
     [Theory]
     [InlineData("", "is empty")]
-    [InlineData("""{"pinning": {"policies": [{"hosts": ["a.exchange.com"], "pins": [""", "is not valid JSON (it may be truncated)")]
-    [InlineData("""{"pinning": {"policies": [],}}""", "is not valid JSON")]
+    [InlineData("""{"pinning": {"policies": [{"hosts": ["a.exchange.com"], "pins": [""", "is not valid JSON: at line 1, column 66, the document ends where a value was expected (it may be truncated).")]
+    [InlineData("""{"pinning": {"policies": [],}}""", "is not valid JSON: at line 1, column 29, a trailing comma before '}'; JSON allows none, so remove it.")]
     public void Parse_TruncatedOrMalformed_RefusedNeverEmpty(string json, string expected)
     {
         var error = Assert.Throws<PinningConfigurationException>(() => PinningPolicy.Parse(json, "policy.json"));

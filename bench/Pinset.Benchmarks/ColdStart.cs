@@ -5,11 +5,13 @@ using Pinset.TestSupport;
 namespace Pinset.Benchmarks;
 
 /// <summary>
-/// The first pinned request of a fresh process against an unpinned one: <c>bench/Pinset.ColdStart</c> is published twice
-/// (plain, and ReadyToRun as apps that care about start-up publish), then run as fresh processes in rounds; each round
-/// runs the unpinned control, an exact-host policy and a <c>**.</c> policy in a shuffled order against one loopback
-/// server. A round's differences to its own control are paired, so drift in the machine cancels; the medians of those
-/// differences are what pinning adds to a cold start.
+/// The first pinned request of a fresh process against an unpinned one. <c>bench/Pinset.ColdStart</c>, a consumer app, is
+/// built twice: against Pinset's source (IL only, compiled by the JIT as it runs) and against the Pinset package that
+/// <c>eng/pack.sh</c> makes (with ReadyToRun code for this runtime), as an app gets it. Both run as fresh processes in
+/// rounds; each round runs the unpinned control, an exact-host policy and a <c>**.</c> policy in a shuffled order against
+/// one loopback server. A round's differences to its own control are paired, so drift in the machine cancels; the
+/// medians of those differences are what pinning adds to a cold start. Each build is also run once with the JIT's
+/// summary on, to count the Pinset methods the JIT still had to compile.
 /// </summary>
 internal static class ColdStart
 {
@@ -26,11 +28,22 @@ internal static class ColdStart
         File.WriteAllText(dir.File("exact.json"), $$$"""{"pinning": {"policies": [{"hosts": ["{{{TestPki.Host}}}"], "pins": [{{{pins}}}], "expires": "2030-01-01T00:00:00Z"}]}}""");
         File.WriteAllText(dir.File("wildcard.json"), $$$"""{"pinning": {"policies": [{"hosts": ["**.exchange.test"], "pins": [{{{pins}}}], "expires": "2030-01-01T00:00:00Z"}]}}""");
 
+        string feed = dir.File("feed");
+        var (packed, packOutput) = await RunProcessAsync("bash", [Path.Combine(RepositoryRoot(), "eng", "pack.sh"), feed]);
+        if (packed != 0)
+        {
+            throw new InvalidOperationException($"eng/pack.sh failed:\n{packOutput}");
+        }
+
         var builds = new Dictionary<string, string>
         {
-            ["plain"] = await PublishAsync(dir.File("plain")),
-            ["ReadyToRun"] = await PublishAsync(dir.File("r2r"), "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true"),
+            ["source"] = await PublishAsync(dir.File("source")),
+            ["package"] = await PublishAsync(dir.File("package"), $"-p:PinsetFeed={feed}", $"-p:RestorePackagesPath={dir.File("nuget")}"),
         };
+        foreach (var (build, app) in builds)
+        {
+            Console.WriteLine($"  {build}: methods of or over Pinset's types the JIT compiled in a pinned first request: {await JitCompiledAsync(app, server.Port, dir)}");
+        }
 
         var random = new Random(7469);
         var samples = builds.Keys.ToDictionary(b => b, _ => Variants.ToDictionary(v => v, _ => new List<double>()));
@@ -90,9 +103,28 @@ internal static class ColdStart
             : throw new InvalidOperationException($"The cold-start app ({variant}) failed with exit code {code}:\n{text}");
     }
 
-    private static async Task<(int Code, string Output)> DotnetAsync(string[] arguments)
+    private static async Task<int> JitCompiledAsync(string app, int port, TempDirectory dir)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        string summary = dir.File($"jit-{Guid.NewGuid():N}.txt");
+        var (_, text) = await RunProcessAsync("dotnet", [app, "exact", port.ToString(CultureInfo.InvariantCulture), dir.File("root.pem"), dir.Path],
+            new() { ["DOTNET_JitDisasmSummary"] = "1", ["DOTNET_JitStdOutFile"] = summary });
+
+        // The runtime sometimes aborts at exit while closing the summary file; the request had answered by then.
+        return text.Contains("elapsed=", StringComparison.Ordinal) && File.Exists(summary)
+            ? File.ReadLines(summary).Count(line => line.Contains("Pinset.", StringComparison.Ordinal) && !line.Contains("Pinset.ColdStart", StringComparison.Ordinal))
+            : throw new InvalidOperationException($"The cold-start app failed under the JIT summary:\n{text}");
+    }
+
+    private static Task<(int Code, string Output)> DotnetAsync(string[] arguments) => RunProcessAsync("dotnet", arguments);
+
+    private static async Task<(int Code, string Output)> RunProcessAsync(string program, string[] arguments, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -14,7 +14,6 @@ public static class HostName
 {
     private const int MaxLength = 253;
     private const int MaxLabelLength = 63;
-    private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
 
     /// <summary>Normalises a host name.</summary>
     /// <exception cref="PinsetFormatException">The value is not a host name: a URL, a name with a port, an empty label, a bad character.</exception>
@@ -81,14 +80,14 @@ public static class HostName
 
     /// <summary>Lower case, and punycode for anything beyond ASCII.</summary>
     /// <exception cref="ArgumentException">The name is not a valid internationalised domain name.</exception>
-    internal static string ToLowerAscii(string name) => Ascii.IsValid(name) ? LowerAscii(name) : LowerAscii(Idn.GetAscii(name));
+    internal static string ToLowerAscii(string name) => Ascii.IsValid(name) ? LowerAscii(name) : LowerAscii(Idn.Mapping.GetAscii(name));
 
     /// <summary>The Unicode spelling of a punycode name, as the Public Suffix List writes IDN rules.</summary>
     internal static bool TryToUnicode(string name, out string unicode)
     {
         try
         {
-            unicode = Idn.GetUnicode(name);
+            unicode = Idn.Mapping.GetUnicode(name);
             return true;
         }
         catch (ArgumentException)
@@ -220,5 +219,11 @@ public static class HostName
 
         error = string.Empty;
         return true;
+    }
+
+    /// <summary>The IDN mapping, made on first use: creating it loads globalization data, which ASCII names never need.</summary>
+    private static class Idn
+    {
+        public static readonly IdnMapping Mapping = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
     }
 }

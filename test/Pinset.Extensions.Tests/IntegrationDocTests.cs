@@ -23,7 +23,7 @@ public sealed partial class IntegrationDocTests : IDisposable
         var source = File.ReadAllText(Path.Combine(Root(), "test", "Pinset.Extensions.Tests", "DocExamples", "IntegrationExamples.cs"));
         var doc = File.ReadAllText(Path.Combine(Root(), "docs", "integration.md"));
         var regions = Region().Matches(source).ToDictionary(m => m.Groups["name"].Value, m => Dedent(m.Groups["body"].Value));
-        Assert.Equal(["factory", "grpc", "httpclient", "sslstream", "websocket"], regions.Keys.Order());
+        Assert.Equal(["coverage", "factory", "grpc", "httpclient", "sslstream", "websocket"], regions.Keys.Order());
         foreach (var (name, code) in regions)
         {
             Assert.True(doc.Contains($"<!-- example:{name} -->\n```csharp\n{code}```", StringComparison.Ordinal), $"docs/integration.md does not show the example '{name}' as compiled:\n{code}");
@@ -48,6 +48,11 @@ public sealed partial class IntegrationDocTests : IDisposable
         var pinning = provider.GetRequiredService<CertificatePinning>();
         Assert.Equal("trade BTC-USD 0.5", await IntegrationExamples.WebSocket(pinning, new Uri(genuine.Url("wss"), "trades"), route));
         Assert.Equal("97000.00", await IntegrationExamples.Grpc(pinning, genuine.Url(), route));
+
+        var app = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        app.Configuration.Sources.Clear();
+        app.Configuration.AddConfiguration(configuration);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, await IntegrationExamples.Coverage(app));
 
         await using var fix = LoopbackTlsServer.Start(_pki.Leaf, _pki.GenuineChain());
         await using (var tcp = await fix.ConnectAsync())

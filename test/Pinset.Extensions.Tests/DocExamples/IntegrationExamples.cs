@@ -3,6 +3,8 @@ using System.Net.WebSockets;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Pinset.TestSupport.Grpc;
 
 namespace Pinset.Extensions.Tests.DocExamples;
@@ -21,6 +23,18 @@ internal static class IntegrationExamples
         route(handler); // (test only: connect the name to loopback)
         using var http = new HttpClient(handler);
         return await http.GetStringAsync(url);
+        // </example>
+    }
+
+    public static async Task<HealthStatus> Coverage(HostApplicationBuilder builder)
+    {
+        // <example:coverage>
+        builder.Services.AddCertificatePinning(builder.Configuration.GetSection("pinning"), o => o.DetectUnpinnedHandshakes = true);
+        builder.Services.AddHealthChecks().AddCertificatePinning(); // "pinset": unpinned handshakes, expired or stale policies
+        using var host = builder.Build();
+        await host.StartAsync();
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        return health.Entries["pinset"].Status;
         // </example>
     }
 

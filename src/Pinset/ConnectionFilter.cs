@@ -14,9 +14,14 @@ internal sealed class ConnectionFilter(PinningCallback callback, Func<SocketsHtt
 {
     public PinningCallback Callback { get; } = callback;
 
-    public async ValueTask<Stream> FilterAsync(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
+    public ValueTask<Stream> FilterAsync(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken) =>
+        inner is null ? new(Filter(context, context.PlaintextStream)) : AfterInnerAsync(context, cancellationToken);
+
+    private async ValueTask<Stream> AfterInnerAsync(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken) =>
+        Filter(context, await inner!(context, cancellationToken).ConfigureAwait(false));
+
+    private Stream Filter(SocketsHttpPlaintextStreamFilterContext context, Stream stream)
     {
-        var stream = inner is null ? context.PlaintextStream : await inner(context, cancellationToken).ConfigureAwait(false);
         if (context.PlaintextStream is not SslStream tls)
         {
             RefuseCleartextToPinnedHost(context.InitialRequestMessage.RequestUri);

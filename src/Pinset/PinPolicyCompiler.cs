@@ -64,7 +64,7 @@ internal static class PinPolicyCompiler
         }
 
         return errors.Count == before
-            ? new PinPolicy(index, patterns[..patternCount], pins, certificates, banned, expires, mode, reportUris)
+            ? new PinPolicy(index, Trimmed(patterns, patternCount), pins, certificates, banned, expires, mode, reportUris)
             : null;
     }
 
@@ -89,7 +89,7 @@ internal static class PinPolicyCompiler
             }
         }
 
-        return pins[..count];
+        return Trimmed(pins, count);
     }
 
     /// <summary>As <see cref="ParsePins"/>, for certificate fingerprints.</summary>
@@ -109,7 +109,24 @@ internal static class PinPolicyCompiler
             }
         }
 
-        return certificates[..count];
+        return Trimmed(certificates, count);
+    }
+
+    /// <summary>The first <paramref name="count"/> items; a plain copy, since the framework's slicing of an array of Pinset's structs is compiled on first use.</summary>
+    private static T[] Trimmed<T>(T[] items, int count)
+    {
+        if (count == items.Length)
+        {
+            return items;
+        }
+
+        var trimmed = new T[count];
+        for (int i = 0; i < count; i++)
+        {
+            trimmed[i] = items[i];
+        }
+
+        return trimmed;
     }
 
     private static bool Contains<T>(T[] items, int count, T value)
@@ -172,6 +189,6 @@ internal static class PinPolicyCompiler
             }
         }
 
-        return uris[..count];
+        return Trimmed(uris, count);
     }
 }

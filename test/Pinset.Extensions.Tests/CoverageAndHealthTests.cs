@@ -16,22 +16,19 @@ namespace Pinset.Extensions.Tests;
 public sealed class CoverageAndHealthTests : IAsyncLifetime
 {
     private const string Guarded = "coverage.exchange.test";
-    private readonly TestPki _pki = new();
-    private KestrelExchange _genuine = null!;
+    private ExchangeServers _servers = null!;
 
-    public async Task InitializeAsync() => _genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
+    private TestPki Pki => _servers.Pki;
 
-    public async Task DisposeAsync()
-    {
-        await _genuine.DisposeAsync();
-        _pki.Dispose();
-    }
+    public async Task InitializeAsync() => _servers = await ExchangeServers.StartAsync();
 
-    private Uri TickerUrl => new($"https://{Guarded}:{_genuine.Port}/ticker");
+    public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
+
+    private Uri TickerUrl => new($"https://{Guarded}:{_servers.Genuine.Port}/ticker");
 
     private Dictionary<string, string?> Policy(string? expires = null)
     {
-        var values = PinnedHost.Section([Guarded], [_pki.Intermediate.Pin, TestPki.BackupPin]);
+        var values = PinnedHost.Section([Guarded], [Pki.Intermediate.Pin, TestPki.BackupPin]);
         if (expires is not null)
         {
             values["pinning:policies:0:expires"] = expires;
@@ -44,7 +41,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
     {
         services.Configure<PinningOptions>(o => o.DetectUnpinnedHandshakes = detect);
         services.AddHealthChecks().AddCertificatePinning();
-        services.AddHttpClient("exchange").UseCertificatePinning().ConfigurePrimaryHttpMessageHandler(() => PinnedHost.RouteTo(_genuine.Port));
+        services.AddHttpClient("exchange").UseCertificatePinning().ConfigurePrimaryHttpMessageHandler(() => PinnedHost.RouteTo(_servers.Genuine.Port));
         if (time is not null)
         {
             services.AddSingleton(time);
@@ -54,7 +51,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
     /// <summary>A client someone made with <c>new</c>: validated by the platform, not pinned.</summary>
     private HttpClient Unpinned() => new(UnpinnedHandler());
 
-    private SocketsHttpHandler UnpinnedHandler() => PinnedHost.RouteTo(_genuine.Port, new SocketsHttpHandler
+    private SocketsHttpHandler UnpinnedHandler() => PinnedHost.RouteTo(_servers.Genuine.Port, new SocketsHttpHandler
     {
         SslOptions =
         {
@@ -62,7 +59,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
             {
                 TrustMode = X509ChainTrustMode.CustomRootTrust,
                 RevocationMode = X509RevocationMode.NoCheck,
-                CustomTrustStore = { _pki.Root.Certificate },
+                CustomTrustStore = { Pki.Root.Certificate },
             },
         },
     });
@@ -72,7 +69,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
     [Fact]
     public async Task UnpinnedClientToPinnedHost_WarnedCountedAndUnhealthy()
     {
-        await using var host = await PinnedHost.StartAsync(Policy(), _pki, s => Register(s));
+        await using var host = await PinnedHost.StartAsync(Policy(), Pki, s => Register(s));
         using var unpinned = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.UnpinnedHandshakes);
 
         var pinned = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
@@ -98,7 +95,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
     public async Task GrpcChannelGivenItsOwnHandler_BypassDetected()
     {
         // ConfigureChannel's HttpHandler replaces the factory's pinned handler: a wiring Pinset cannot see at start-up.
-        await using var host = await PinnedHost.StartAsync(Policy(), _pki, services =>
+        await using var host = await PinnedHost.StartAsync(Policy(), Pki, services =>
         {
             Register(services);
             services.AddGrpcClient<Ticker.TickerClient>(o => o.Address = TickerUrl)
@@ -114,7 +111,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
     [Fact]
     public async Task DetectionOff_BypassNotWatched_Healthy()
     {
-        await using var host = await PinnedHost.StartAsync(Policy(), _pki, s => Register(s, detect: false));
+        await using var host = await PinnedHost.StartAsync(Policy(), Pki, s => Register(s, detect: false));
         using (var bypass = Unpinned())
         {
             await bypass.GetStringAsync(TickerUrl);
@@ -130,7 +127,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
     public async Task PolicyExpiringThenExpired_DegradedThenUnhealthy()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        await using var host = await PinnedHost.StartAsync(Policy(expires: "2027-03-01T00:00:00Z"), _pki, s => Register(s, time: time));
+        await using var host = await PinnedHost.StartAsync(Policy(expires: "2027-03-01T00:00:00Z"), Pki, s => Register(s, time: time));
         Assert.Equal(HealthStatus.Healthy, (await Health(host)).Status);
 
         time.Advance(TimeSpan.FromDays(40));
@@ -147,7 +144,7 @@ public sealed class CoverageAndHealthTests : IAsyncLifetime
     [Fact]
     public async Task RefusedReload_Degraded_GoodReload_HealthyAgain()
     {
-        await using var host = await PinnedHost.StartAsync(Policy(), _pki, s => Register(s));
+        await using var host = await PinnedHost.StartAsync(Policy(), Pki, s => Register(s));
         host.Reload(PinnedHost.Section(["**.com"], [TestPki.BackupPin]));
         var stale = await Health(host);
         Assert.Equal(HealthStatus.Degraded, stale.Status);

@@ -10,40 +10,37 @@ namespace Pinset.Extensions.Tests;
 /// </summary>
 public sealed class PolicyReloadTests : IAsyncLifetime
 {
-    private readonly TestPki _pki = new();
-    private KestrelExchange _genuine = null!;
+    private ExchangeServers _servers = null!;
 
-    public async Task InitializeAsync() => _genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
+    private TestPki Pki => _servers.Pki;
 
-    public async Task DisposeAsync()
-    {
-        await _genuine.DisposeAsync();
-        _pki.Dispose();
-    }
+    public async Task InitializeAsync() => _servers = await ExchangeServers.StartAsync();
+
+    public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
 
     private Dictionary<string, string?> Pinned(SpkiPin pin) => PinnedHost.Section(["localhost"], [pin, TestPki.BackupPin]);
 
-    private Uri Ticker => new($"https://localhost:{_genuine.Port}/ticker");
+    private Uri Ticker => new($"https://localhost:{_servers.Genuine.Port}/ticker");
 
     private static void Exchange(IServiceCollection services) => services.AddHttpClient("exchange").UseCertificatePinning();
 
     [Fact]
     public async Task ReloadBetweenStartAndFirstUse_AppliesToTheFirstClient()
     {
-        await using var host = await PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki, Exchange);
-        host.Reload(Pinned(_pki.InterceptorRoot.Pin)); // the genuine CA is no longer pinned; no client was made yet
+        await using var host = await PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki, Exchange);
+        host.Reload(Pinned(Pki.InterceptorRoot.Pin)); // the genuine CA is no longer pinned; no client was made yet
 
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
         Assert.Equal(PinValidationOutcome.PinMismatch, Assert.IsType<PinValidationException>(error.InnerException).Result.Outcome);
-        Assert.Equal(0, _genuine.Requests);
+        Assert.Equal(0, _servers.Genuine.Requests);
     }
 
     [Fact]
     public async Task ReloadBeforeAnyPinningServiceWasResolved_AppliesToCreateHttpHandler()
     {
-        await using var host = await PinnedHost.StartAsync(Pinned(_pki.InterceptorRoot.Pin), _pki);
-        host.Reload(Pinned(_pki.Intermediate.Pin));
+        await using var host = await PinnedHost.StartAsync(Pinned(Pki.InterceptorRoot.Pin), Pki);
+        host.Reload(Pinned(Pki.Intermediate.Pin));
         using var client = new HttpClient(host.Services.GetRequiredService<CertificatePinning>().CreateHttpHandler());
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
     }
@@ -51,33 +48,33 @@ public sealed class PolicyReloadTests : IAsyncLifetime
     [Fact]
     public async Task ReloadRemovingThePin_PooledConnectionNotReused()
     {
-        await using var host = await PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki, Exchange);
+        await using var host = await PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki, Exchange);
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        Assert.Equal(1, _genuine.Connections);
+        Assert.Equal(1, _servers.Genuine.Connections);
 
-        host.Reload(Pinned(_pki.InterceptorRoot.Pin));
+        host.Reload(Pinned(Pki.InterceptorRoot.Pin));
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
         Assert.Contains("Certificate pinning failure!", error.ToString(), StringComparison.Ordinal);
-        Assert.Equal(2, _genuine.Requests);
+        Assert.Equal(2, _servers.Genuine.Requests);
     }
 
     [Fact]
     public async Task ReloadKeepingThePin_PooledConnectionReused()
     {
-        await using var host = await PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki, Exchange);
+        await using var host = await PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki, Exchange);
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        host.Reload(PinnedHost.Section(["localhost", "ws.exchange.test"], [_pki.Intermediate.Pin, TestPki.BackupPin]));
+        host.Reload(PinnedHost.Section(["localhost", "ws.exchange.test"], [Pki.Intermediate.Pin, TestPki.BackupPin]));
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        Assert.Equal(1, _genuine.Connections);
+        Assert.Equal(1, _servers.Genuine.Connections);
     }
 
     [Fact]
     public async Task ReloadDuringConcurrentHandshakes_EveryLaterHandshakeUsesTheNewPolicy()
     {
-        await using var host = await PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki,
+        await using var host = await PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki,
             services => services.AddHttpClient("exchange").UseCertificatePinning().UseSocketsHttpHandler((h, _) => h.PooledConnectionLifetime = TimeSpan.Zero));
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
 
@@ -95,7 +92,7 @@ public sealed class PolicyReloadTests : IAsyncLifetime
         }
 
         var before = Enumerable.Range(0, 100).Select(_ => Send()).ToList();
-        host.Reload(Pinned(_pki.InterceptorRoot.Pin));
+        host.Reload(Pinned(Pki.InterceptorRoot.Pin));
         var during = await Task.WhenAll(before);
         var after = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Send()));
 
@@ -107,22 +104,22 @@ public sealed class PolicyReloadTests : IAsyncLifetime
     [Fact]
     public async Task ReloadRemovingThePin_HttpClientHandlerClientsNamedInAWarning()
     {
-        await using var host = await PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki,
+        await using var host = await PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki,
             services => services.AddHttpClient("legacy").UseCertificatePinning().ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler()));
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("legacy");
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
 
-        host.Reload(Pinned(_pki.Root.Pin));
+        host.Reload(Pinned(Pki.Root.Pin));
         var warning = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 10);
         Assert.Equal("PooledConnectionsNotRechecked", warning.Id.Name);
         Assert.Contains("'legacy'", warning.Message, StringComparison.Ordinal);
-        Assert.Contains(_pki.Intermediate.Pin.ToString(), warning.Message, StringComparison.Ordinal);
+        Assert.Contains(Pki.Intermediate.Pin.ToString(), warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AddCertificatePinningTwice_Refused()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki,
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki,
             services => services.AddCertificatePinning(o => o.Configuration = new PinningConfiguration())));
         Assert.Contains("AddCertificatePinning is called a second time", error.Message, StringComparison.Ordinal);
     }
@@ -130,7 +127,7 @@ public sealed class PolicyReloadTests : IAsyncLifetime
     [Fact]
     public async Task CustomTrustRootsEmpty_StartUpRefused()
     {
-        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki,
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki,
             services => services.Configure<PinningOptions>(o => o.CustomTrustRoots = [])));
         Assert.Contains(error.Failures, f => f.Contains("CustomTrustRoots is an empty collection", StringComparison.Ordinal));
     }
@@ -138,13 +135,13 @@ public sealed class PolicyReloadTests : IAsyncLifetime
     [Fact]
     public async Task Http3_DemandedExactly_RefusedWithASentence_AllowedIsKeptOnHttp2()
     {
-        await using var host = await PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki, Exchange);
+        await using var host = await PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki, Exchange);
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
 
         using var exact = new HttpRequestMessage(HttpMethod.Get, Ticker) { Version = HttpVersion.Version30, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(exact));
         Assert.Contains("HttpClient 'exchange' is pinned, and this request demands HTTP/3", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _genuine.Requests);
+        Assert.Equal(0, _servers.Genuine.Requests);
 
         using var orLower = new HttpRequestMessage(HttpMethod.Get, Ticker) { Version = HttpVersion.Version30, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         using var response = await client.SendAsync(orLower);

@@ -11,9 +11,9 @@ namespace Pinset.Extensions.Tests;
 /// </summary>
 public sealed class WiringRouteTests : IAsyncLifetime
 {
-    private readonly TestPki _pki = new();
-    private KestrelExchange _genuine = null!;
-    private KestrelExchange _interceptor = null!;
+    private ExchangeServers _servers = null!;
+
+    private TestPki Pki => _servers.Pki;
 
     public enum Route
     {
@@ -38,18 +38,9 @@ public sealed class WiringRouteTests : IAsyncLifetime
         PinnedBeforeRegistration,
     }
 
-    public async Task InitializeAsync()
-    {
-        _genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
-        _interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
-    }
+    public async Task InitializeAsync() => _servers = await ExchangeServers.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _genuine.DisposeAsync();
-        await _interceptor.DisposeAsync();
-        _pki.Dispose();
-    }
+    public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
 
     private sealed class TickerApi(HttpClient http)
     {
@@ -58,7 +49,7 @@ public sealed class WiringRouteTests : IAsyncLifetime
 
     private sealed class RelayHandler : DelegatingHandler;
 
-    private Dictionary<string, string?> Policy => PinnedHost.Section(["localhost"], [_pki.Intermediate.Pin, TestPki.BackupPin]);
+    private Dictionary<string, string?> Policy => PinnedHost.Section(["localhost"], [Pki.Intermediate.Pin, TestPki.BackupPin]);
 
     public static TheoryData<Route> Routes => new(Enum.GetValues<Route>());
 
@@ -66,23 +57,23 @@ public sealed class WiringRouteTests : IAsyncLifetime
     [MemberData(nameof(Routes))]
     public async Task Route_GenuineAnswers_InterceptorRefusedBeforeAnyRequest(Route route)
     {
-        await using var host = await PinnedHost.StartAsync(Policy, _pki, services => Register(services, route));
+        await using var host = await PinnedHost.StartAsync(Policy, Pki, services => Register(services, route));
         var client = Resolve(host.Services, route);
 
-        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(new Uri($"https://localhost:{_genuine.Port}/ticker")));
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://localhost:{_interceptor.Port}/ticker")));
+        Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(new Uri($"https://localhost:{_servers.Genuine.Port}/ticker")));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://localhost:{_servers.Interceptor.Port}/ticker")));
         var refusal = Assert.IsType<PinValidationException>(error.InnerException);
         Assert.Equal(PinValidationOutcome.PinMismatch, refusal.Result.Outcome);
-        Assert.Equal(0, _interceptor.Requests);
+        Assert.Equal(0, _servers.Interceptor.Requests);
     }
 
     [Fact]
     public async Task GrpcClientFactory_GenuineAnswers_InterceptorRefused()
     {
-        await using var host = await PinnedHost.StartAsync(Policy, _pki, services =>
+        await using var host = await PinnedHost.StartAsync(Policy, Pki, services =>
         {
-            services.AddGrpcClient<Ticker.TickerClient>("genuine", o => o.Address = new Uri($"https://localhost:{_genuine.Port}")).UseCertificatePinning();
-            services.AddGrpcClient<Ticker.TickerClient>("interceptor", o => o.Address = new Uri($"https://localhost:{_interceptor.Port}")).UseCertificatePinning();
+            services.AddGrpcClient<Ticker.TickerClient>("genuine", o => o.Address = new Uri($"https://localhost:{_servers.Genuine.Port}")).UseCertificatePinning();
+            services.AddGrpcClient<Ticker.TickerClient>("interceptor", o => o.Address = new Uri($"https://localhost:{_servers.Interceptor.Port}")).UseCertificatePinning();
         });
         var clients = host.Services.GetRequiredService<GrpcClientFactory>();
 
@@ -90,7 +81,7 @@ public sealed class WiringRouteTests : IAsyncLifetime
         Assert.Equal("97000.00", reply.Price);
         var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => clients.CreateClient<Ticker.TickerClient>("interceptor").GetPriceAsync(new PriceRequest { Symbol = "BTC-USD" }).ResponseAsync);
         Assert.IsType<PinValidationException>(error.Status.DebugException?.InnerException);
-        Assert.Equal(0, _interceptor.Requests);
+        Assert.Equal(0, _servers.Interceptor.Requests);
     }
 
     private static void Register(IServiceCollection services, Route route)
@@ -177,16 +168,16 @@ public sealed class WiringRouteTests : IAsyncLifetime
         {
             options.Configuration = new PinningConfiguration
             {
-                Policies = [new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
+                Policies = [new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
             };
-            options.CustomTrustRoots = _pki.TrustBoth();
+            options.CustomTrustRoots = Pki.TrustBoth();
         });
         using var host = builder.Build();
         await host.StartAsync();
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://localhost:{_interceptor.Port}/ticker")));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://localhost:{_servers.Interceptor.Port}/ticker")));
         Assert.IsType<PinValidationException>(error.InnerException);
-        Assert.Equal(0, _interceptor.Requests);
+        Assert.Equal(0, _servers.Interceptor.Requests);
         await host.StopAsync();
     }
 }

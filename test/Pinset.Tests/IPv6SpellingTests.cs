@@ -7,25 +7,16 @@ namespace Pinset.Tests;
 /// </summary>
 public sealed class IPv6SpellingTests : IAsyncLifetime
 {
-    private readonly TestPki _pki = new();
-    private KestrelExchange _genuine = null!;
-    private KestrelExchange _interceptor = null!;
+    private ExchangeServers _servers = null!;
 
-    public async Task InitializeAsync()
-    {
-        _genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
-        _interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
-    }
+    private TestPki Pki => _servers.Pki;
 
-    public async Task DisposeAsync()
-    {
-        await _genuine.DisposeAsync();
-        await _interceptor.DisposeAsync();
-        _pki.Dispose();
-    }
+    public async Task InitializeAsync() => _servers = await ExchangeServers.StartAsync();
+
+    public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
 
     private HttpClient Client(int port) => new(Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(
-        _pki.Pinner(new PinPolicyConfiguration { Hosts = ["::1", "127.0.0.1"], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] })), port));
+        Pki.Pinner(new PinPolicyConfiguration { Hosts = ["::1", "127.0.0.1"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] })), port));
 
     [Theory]
     [InlineData("[::1]")]
@@ -33,26 +24,26 @@ public sealed class IPv6SpellingTests : IAsyncLifetime
     [InlineData("[0:0:0:0:0:0:0:1%1]")]
     public async Task ZoneIdAndExpandedForms_PinnedLikeTheAddress(string host)
     {
-        using (var genuine = Client(_genuine.Port))
+        using (var genuine = Client(_servers.Genuine.Port))
         {
-            Assert.Equal("BTC-USD 97000.00", await genuine.GetStringAsync(new Uri($"https://{host}:{_genuine.Port}/ticker")));
+            Assert.Equal("BTC-USD 97000.00", await genuine.GetStringAsync(new Uri($"https://{host}:{_servers.Genuine.Port}/ticker")));
         }
 
-        using var client = Client(_interceptor.Port);
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://{host}:{_interceptor.Port}/ticker")));
+        using var client = Client(_servers.Interceptor.Port);
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://{host}:{_servers.Interceptor.Port}/ticker")));
         var refusal = PolicyChangeTests.FindPinning(error);
         Assert.Equal(PinValidationOutcome.PinMismatch, refusal.Result.Outcome);
         Assert.Equal("::1", refusal.Result.Host);
-        Assert.Equal(0, _interceptor.Requests);
+        Assert.Equal(0, _servers.Interceptor.Requests);
     }
 
     [Fact]
     public async Task IPv4MappedAddress_JudgedAsTheIPv4Address()
     {
-        using var client = Client(_interceptor.Port);
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://[::ffff:127.0.0.1]:{_interceptor.Port}/ticker")));
+        using var client = Client(_servers.Interceptor.Port);
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://[::ffff:127.0.0.1]:{_servers.Interceptor.Port}/ticker")));
         var refusal = PolicyChangeTests.FindPinning(error);
         Assert.Equal("127.0.0.1", refusal.Result.Host);
-        Assert.Equal(0, _interceptor.Requests);
+        Assert.Equal(0, _servers.Interceptor.Requests);
     }
 }

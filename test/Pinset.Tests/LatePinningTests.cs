@@ -8,20 +8,17 @@ namespace Pinset.Tests;
 /// </summary>
 public sealed class LatePinningTests : IAsyncLifetime
 {
-    private readonly TestPki _pki = new();
-    private KestrelExchange _genuine = null!;
+    private ExchangeServers _servers = null!;
 
-    public async Task InitializeAsync() => _genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
+    private TestPki Pki => _servers.Pki;
 
-    public async Task DisposeAsync()
-    {
-        await _genuine.DisposeAsync();
-        _pki.Dispose();
-    }
+    public async Task InitializeAsync() => _servers = await ExchangeServers.StartAsync();
 
-    private Uri Ticker => new($"https://localhost:{_genuine.Port}/ticker");
+    public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
 
-    private CertificatePinner Pinner => _pki.Pinner(new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
+    private Uri Ticker => new($"https://localhost:{_servers.Genuine.Port}/ticker");
+
+    private CertificatePinner Pinner => Pki.Pinner(new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
 
     [Fact]
     public async Task SocketsHttpHandler_AlreadySentARequest_PinningThrows()
@@ -69,14 +66,14 @@ public sealed class LatePinningTests : IAsyncLifetime
             {
                 TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
                 RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                CustomTrustStore = { _pki.Root.Certificate },
+                CustomTrustStore = { Pki.Root.Certificate },
             },
         };
         using var client = new HttpClient(handler);
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
         Assert.True(error.ToString().Contains("was not validated by Pinset", StringComparison.Ordinal), error.ToString());
-        Assert.Equal(0, _genuine.Requests);
+        Assert.Equal(0, _servers.Genuine.Requests);
     }
 
     [Fact]
@@ -88,7 +85,7 @@ public sealed class LatePinningTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
         Assert.Contains("RemoteCertificateValidationCallback, were replaced after UseCertificatePinning", error.ToString(), StringComparison.Ordinal);
-        Assert.Equal(0, _genuine.Requests);
+        Assert.Equal(0, _servers.Genuine.Requests);
     }
 
     [Fact]

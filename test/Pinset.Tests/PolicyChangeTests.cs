@@ -9,21 +9,18 @@ namespace Pinset.Tests;
 /// </summary>
 public sealed class PolicyChangeTests : IAsyncLifetime
 {
-    private readonly TestPki _pki = new();
-    private KestrelExchange _genuine = null!;
+    private ExchangeServers _servers = null!;
     private PinningPolicy _current = null!;
+
+    private TestPki Pki => _servers.Pki;
 
     public async Task InitializeAsync()
     {
-        _genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
-        _current = Policy(_pki.Intermediate.Pin);
+        _servers = await ExchangeServers.StartAsync();
+        _current = Policy(Pki.Intermediate.Pin);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _genuine.DisposeAsync();
-        _pki.Dispose();
-    }
+    public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
 
     private static PinningPolicy Policy(SpkiPin pin, params string[] moreHosts) => PinningPolicy.Create(new PinningConfiguration
     {
@@ -32,12 +29,12 @@ public sealed class PolicyChangeTests : IAsyncLifetime
 
     private HttpClient Client(Version version)
     {
-        var pinner = CertificatePinner.WithPolicySource(() => Volatile.Read(ref _current), new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth() });
-        var handler = Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), _genuine.Port);
+        var pinner = CertificatePinner.WithPolicySource(() => Volatile.Read(ref _current), new CertificatePinnerOptions { CustomTrustRoots = Pki.TrustBoth() });
+        var handler = Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), _servers.Genuine.Port);
         return new HttpClient(handler) { DefaultRequestVersion = version, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
     }
 
-    private Uri Ticker => new(_genuine.Url(), "ticker");
+    private Uri Ticker => new(_servers.Genuine.Url(), "ticker");
 
     public static TheoryData<string> Versions => new() { "1.1", "2.0" };
 
@@ -48,13 +45,13 @@ public sealed class PolicyChangeTests : IAsyncLifetime
         using var client = Client(Version.Parse(version));
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        Assert.Equal(1, _genuine.Connections); // kept alive and reused
+        Assert.Equal(1, _servers.Genuine.Connections); // kept alive and reused
 
-        Volatile.Write(ref _current, Policy(_pki.InterceptorRoot.Pin)); // the genuine CA's pin is removed
+        Volatile.Write(ref _current, Policy(Pki.InterceptorRoot.Pin)); // the genuine CA's pin is removed
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
         var refusal = FindPinning(error);
         Assert.Equal(PinValidationOutcome.PinMismatch, refusal.Result.Outcome);
-        Assert.Equal(2, _genuine.Requests); // the third request reached the server on no connection
+        Assert.Equal(2, _servers.Genuine.Requests); // the third request reached the server on no connection
     }
 
     [Theory]
@@ -63,9 +60,9 @@ public sealed class PolicyChangeTests : IAsyncLifetime
     {
         using var client = Client(Version.Parse(version));
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        Volatile.Write(ref _current, Policy(_pki.Intermediate.Pin, "ws.exchange.test"));
+        Volatile.Write(ref _current, Policy(Pki.Intermediate.Pin, "ws.exchange.test"));
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        Assert.Equal(1, _genuine.Connections);
+        Assert.Equal(1, _servers.Genuine.Connections);
     }
 
     [Fact]
@@ -73,11 +70,11 @@ public sealed class PolicyChangeTests : IAsyncLifetime
     {
         using var client = Client(HttpVersion.Version11);
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        Volatile.Write(ref _current, Policy(_pki.InterceptorRoot.Pin));
+        Volatile.Write(ref _current, Policy(Pki.InterceptorRoot.Pin));
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
-        Volatile.Write(ref _current, Policy(_pki.Root.Pin));
+        Volatile.Write(ref _current, Policy(Pki.Root.Pin));
         Assert.Equal("BTC-USD 97000.00", await client.GetStringAsync(Ticker));
-        Assert.Equal(2, _genuine.Requests);
+        Assert.Equal(2, _servers.Genuine.Requests);
     }
 
     internal static PinValidationException FindPinning(Exception error)

@@ -29,7 +29,7 @@ internal static class ColdStart
         File.WriteAllText(dir.File("wildcard.json"), $$$"""{"pinning": {"policies": [{"hosts": ["**.exchange.test"], "pins": [{{{pins}}}], "expires": "2030-01-01T00:00:00Z"}]}}""");
 
         string feed = dir.File("feed");
-        var (packed, packOutput) = await RunProcessAsync("bash", [Path.Combine(RepositoryRoot(), "eng", "pack.sh"), feed]);
+        var (packed, packOutput) = await RunProcessAsync("bash", [Repository.File("eng", "pack.sh"), feed]);
         if (packed != 0)
         {
             throw new InvalidOperationException($"eng/pack.sh failed:\n{packOutput}");
@@ -89,7 +89,7 @@ internal static class ColdStart
 
     private static async Task<string> PublishAsync(string output, params string[] options)
     {
-        string project = Path.Combine(RepositoryRoot(), "bench", "Pinset.ColdStart", "Pinset.ColdStart.csproj");
+        string project = Repository.File("bench", "Pinset.ColdStart", "Pinset.ColdStart.csproj");
         var (code, text) = await DotnetAsync(["publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet", .. options]);
         return code == 0 ? Path.Combine(output, "Pinset.ColdStart.dll") : throw new InvalidOperationException($"Publishing the cold-start app failed:\n{text}");
     }
@@ -136,18 +136,5 @@ internal static class ColdStart
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await output + await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Pinset.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with Pinset.slnx) was not found above the benchmark's directory.");
     }
 }

@@ -3,25 +3,31 @@ using System.Diagnostics;
 namespace Pinset.TestSupport;
 
 /// <summary>
-/// The real tools the interoperability and attack tests drive (openssl, curl, nginx, mitmproxy), each named with the
-/// Debian package that provides it. A missing tool fails the test with that name; only a local run that sets
-/// <see cref="SkipSwitch"/> to 1 may skip instead (see <see cref="RequiresToolsFactAttribute"/>). CI never sets it.
+/// The real tools the interoperability and attack tests drive, each named with the Debian package that provides it. The
+/// list is <c>eng/test-tools.tsv</c>, embedded here, which <c>eng/test.sh</c> also reads to install what is missing: a
+/// tool a test starts cannot be forgotten by the installer. A missing tool fails the test with its package; only a local
+/// run that sets <see cref="SkipSwitch"/> to 1 may skip instead (see <see cref="RequiresToolsFactAttribute"/>).
 /// </summary>
 public sealed record ExternalTool(string Command, string DebianPackage)
 {
     /// <summary>The environment switch that lets a local run skip tests whose tool is not installed.</summary>
     public const string SkipSwitch = "PINSET_SKIP_MISSING_TOOLS";
 
-    public static ExternalTool OpenSsl { get; } = new("openssl", "openssl");
+    /// <summary>Every tool the test suites drive, as <c>eng/test-tools.tsv</c> lists them.</summary>
+    public static IReadOnlyList<ExternalTool> All { get; } = ReadList();
 
-    public static ExternalTool Curl { get; } = new("curl", "curl");
+    public static ExternalTool OpenSsl { get; } = Named("openssl");
 
-    public static ExternalTool Nginx { get; } = new("nginx", "nginx-light");
+    public static ExternalTool Curl { get; } = Named("curl");
 
-    public static ExternalTool Mitmdump { get; } = new("mitmdump", "mitmproxy");
+    public static ExternalTool Nginx { get; } = Named("nginx");
 
-    /// <summary>Every tool the test suites drive.</summary>
-    public static IReadOnlyList<ExternalTool> All { get; } = [OpenSsl, Curl, Nginx, Mitmdump];
+    public static ExternalTool Mitmdump { get; } = Named("mitmdump");
+
+    /// <summary>The listed tool with this command.</summary>
+    /// <exception cref="InvalidOperationException">eng/test-tools.tsv does not list it, so eng/test.sh would not install it.</exception>
+    public static ExternalTool Named(string command) => All.SingleOrDefault(t => t.Command == command)
+        ?? throw new InvalidOperationException($"'{command}' is not listed in eng/test-tools.tsv; add it with its Debian package, so eng/test.sh installs it.");
 
     /// <summary>True when the command is on PATH (or, for nginx, in /usr/sbin, where Debian puts it).</summary>
     public bool IsInstalled => Locate() is not null;
@@ -46,6 +52,54 @@ public sealed record ExternalTool(string Command, string DebianPackage)
         return Process.Start(start) ?? throw Missing();
     }
 
+    /// <summary>
+    /// Starts a long-running tool (a server) that cannot outlive the test run: it runs under a small bash watchdog that
+    /// kills it, and removes <paramref name="cleanupDirectory"/>, as soon as process <paramref name="watchedProcessId"/>
+    /// (by default this test process) ends, even when the run is cancelled or crashes and nothing is disposed. Output
+    /// and input pass through unchanged. The watchdog waits on <c>tail --pid</c>, so it wakes only when something ends.
+    /// </summary>
+    public Process StartWatched(IEnumerable<string> arguments, string? cleanupDirectory = null, int? watchedProcessId = null)
+    {
+        var path = Locate() ?? throw Missing();
+        var start = new ProcessStartInfo("/bin/bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(Watchdog);
+        start.ArgumentList.Add("pinset-watchdog");
+        start.ArgumentList.Add(path);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PINSET_WATCHED_PID"] = (watchedProcessId ?? Environment.ProcessId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PINSET_CLEANUP_DIR"] = cleanupDirectory ?? string.Empty;
+        return Process.Start(start) ?? throw Missing();
+    }
+
+    /// <summary>The watchdog: the tool in the background, and <c>tail --pid</c> waiting for the watched process to end.</summary>
+    private const string Watchdog = """
+        "$@" <&0 &
+        tool=$!
+        tail --pid="$PINSET_WATCHED_PID" -f /dev/null >/dev/null 2>&1 </dev/null &
+        watcher=$!
+        wait -n "$tool" "$watcher"
+        status=$?
+        if kill -0 "$tool" 2>/dev/null; then
+          kill -KILL "$tool" 2>/dev/null
+          wait "$tool" 2>/dev/null
+          if [ -n "$PINSET_CLEANUP_DIR" ]; then rm -rf "$PINSET_CLEANUP_DIR"; fi
+          exit 0
+        fi
+        kill "$watcher" 2>/dev/null
+        exit "$status"
+        """;
+
     /// <summary>Runs the tool to its end; returns its exit code, standard output and standard error.</summary>
     public async Task<(int Exit, string Out, string Error)> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null)
     {
@@ -57,7 +111,7 @@ public sealed record ExternalTool(string Command, string DebianPackage)
     }
 
     private InvalidOperationException Missing() => new(
-        $"'{Command}' is not installed; install Debian's '{DebianPackage}' package (.ci/run does: apt-get install -y {DebianPackage}). " +
+        $"'{Command}' is not installed; install Debian's '{DebianPackage}' package (eng/test.sh does: apt-get install -y {DebianPackage}). " +
         $"For a local run without it, set {SkipSwitch}=1 to skip the tests that need it.");
 
     private string? Locate()
@@ -65,5 +119,25 @@ public sealed record ExternalTool(string Command, string DebianPackage)
         var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Concat(["/usr/sbin", "/usr/local/sbin"]);
         return directories.Select(d => Path.Combine(d, Command)).FirstOrDefault(File.Exists);
+    }
+
+    private static ExternalTool[] ReadList()
+    {
+        using var stream = typeof(ExternalTool).Assembly.GetManifestResourceStream("Pinset.TestSupport.test-tools.tsv")
+            ?? throw new InvalidOperationException("eng/test-tools.tsv is not embedded in Pinset.TestSupport; the build is broken.");
+        using var reader = new StreamReader(stream);
+        var tools = new List<ExternalTool>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var fields = line.Split('\t');
+            tools.Add(fields.Length == 2 ? new ExternalTool(fields[0], fields[1]) : throw new InvalidOperationException($"eng/test-tools.tsv has the line '{line}'; expected a command, a tab and a Debian package."));
+        }
+
+        return [.. tools];
     }
 }

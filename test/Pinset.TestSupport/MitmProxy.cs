@@ -17,6 +17,12 @@ public sealed class MitmProxy : IAsyncDisposable
     /// <summary>What mitmdump printed: connections, the requests it forwarded, errors.</summary>
     public string Output => _process?.Output ?? string.Empty;
 
+    /// <summary>The server's working directory (configuration, keys, logs); removed when the server stops.</summary>
+    public string Directory => _dir.Path;
+
+    /// <summary>The process the tool runs under (its watchdog; the tool is its child).</summary>
+    public int ProcessId => _process?.ProcessId ?? throw new InvalidOperationException("The server has not started.");
+
     /// <summary>Starts mitmdump with <paramref name="ca"/> in front of 127.0.0.1:<paramref name="upstreamPort"/> (reached as localhost, verified against <paramref name="upstreamRoot"/>).</summary>
     public static async Task<MitmProxy> StartAsync(TestCertificateAuthority ca, int upstreamPort, TestCertificateAuthority upstreamRoot)
     {
@@ -39,7 +45,8 @@ public sealed class MitmProxy : IAsyncDisposable
                     "--set", $"confdir={dir.Path}",
                     "--set", $"ssl_verify_upstream_trusted_ca={dir.File("upstream-root.pem")}",
                 ],
-                isReady: line => line.Contains("listening at", StringComparison.Ordinal)).ConfigureAwait(false);
+                isReady: line => line.Contains("listening at", StringComparison.Ordinal),
+                cleanupDirectory: dir.Path).ConfigureAwait(false);
             return proxy;
         }
         catch

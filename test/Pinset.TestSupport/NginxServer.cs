@@ -28,6 +28,12 @@ public sealed class NginxServer : IAsyncDisposable
         _syslogLoop = ReadSyslogAsync();
     }
 
+    /// <summary>The server's working directory (configuration, keys, logs); removed when the server stops.</summary>
+    public string Directory => _dir.Path;
+
+    /// <summary>The process the tool runs under (its watchdog; the tool is its child).</summary>
+    public int ProcessId => _process?.ProcessId ?? throw new InvalidOperationException("The server has not started.");
+
     /// <summary>
     /// Starts nginx for <paramref name="sites"/>. Ports are picked free just before nginx binds them, so another socket
     /// can take one in between; then nginx says so ("Address already in use") and it is started again on fresh ports,
@@ -45,7 +51,8 @@ public sealed class NginxServer : IAsyncDisposable
                     ExternalTool.Nginx,
                     ["-p", server._dir.Path, "-c", server.WriteConfiguration(list), "-e", "stderr"],
                     isReady: line => line.Contains("start worker process", StringComparison.Ordinal),
-                    isFatal: line => line.Contains("[emerg]", StringComparison.Ordinal)).ConfigureAwait(false);
+                    isFatal: line => line.Contains("[emerg]", StringComparison.Ordinal),
+                    cleanupDirectory: server._dir.Path).ConfigureAwait(false);
                 return server;
             }
             catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))

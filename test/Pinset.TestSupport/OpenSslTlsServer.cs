@@ -26,6 +26,12 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
     /// <summary>Completes when a request line arrives; fails the test if none does within <paramref name="limit"/>.</summary>
     public Task WaitForRequestAsync(TimeSpan limit) => _request.Task.WaitAsync(limit);
 
+    /// <summary>The server's working directory (configuration, keys, logs); removed when the server stops.</summary>
+    public string Directory => _dir.Path;
+
+    /// <summary>The process the tool runs under (its watchdog; the tool is its child).</summary>
+    public int ProcessId => _process?.ProcessId ?? throw new InvalidOperationException("The server has not started.");
+
     public static async Task<OpenSslTlsServer> StartAsync(X509Certificate2 leaf, IEnumerable<X509Certificate2> extraChain)
     {
         var server = new OpenSslTlsServer();
@@ -49,7 +55,8 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
                         server._request.TrySetResult();
                     }
                 },
-                limit: TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+                limit: TimeSpan.FromSeconds(20),
+                cleanupDirectory: dir.Path).ConfigureAwait(false);
             return server;
         }
         catch

@@ -6,7 +6,8 @@ namespace Pinset.TestSupport;
 /// <summary>
 /// A long-running real tool (openssl s_server, nginx, mitmdump) with its output captured line by line. Starting it
 /// completes when a line says it is ready; it fails with the tool's output if the tool exits first, prints a fatal line,
-/// or is not ready in time. Disposing kills the process tree and waits for it.
+/// or is not ready in time. Disposing kills the process tree and waits for it; if the test run ends without disposing
+/// (cancelled, crashed), the watchdog the tool runs under kills it and removes its directory.
 /// </summary>
 public sealed class ToolServerProcess : IAsyncDisposable
 {
@@ -17,17 +18,23 @@ public sealed class ToolServerProcess : IAsyncDisposable
     private readonly Func<string, bool> _isFatal;
     private readonly Action<string>? _onLine;
 
-    private ToolServerProcess(ExternalTool tool, IEnumerable<string> arguments, Func<string, bool> isReady, Func<string, bool>? isFatal, Action<string>? onLine)
+    private ToolServerProcess(ExternalTool tool, IEnumerable<string> arguments, Func<string, bool> isReady, Func<string, bool>? isFatal, Action<string>? onLine, string? cleanupDirectory, int? watchedProcessId)
     {
         _isReady = isReady;
         _isFatal = isFatal ?? (_ => false);
         _onLine = onLine;
-        _process = tool.Start(arguments, redirectInput: true);
+        _process = tool.StartWatched(arguments, cleanupDirectory, watchedProcessId);
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>The watchdog's process id; the tool runs as its child (see <see cref="ExternalTool.StartWatched"/>).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Completes when the watchdog, and so the tool, has ended.</summary>
+    public Task Exited => _process.WaitForExitAsync();
 
     /// <summary>Everything the tool printed so far, both streams.</summary>
     public string Output
@@ -51,10 +58,12 @@ public sealed class ToolServerProcess : IAsyncDisposable
         Func<string, bool> isReady,
         Func<string, bool>? isFatal = null,
         Action<string>? onLine = null,
-        TimeSpan? limit = null)
+        TimeSpan? limit = null,
+        string? cleanupDirectory = null,
+        int? watchedProcessId = null)
     {
         ArgumentNullException.ThrowIfNull(tool);
-        var server = new ToolServerProcess(tool, arguments, isReady, isFatal, onLine);
+        var server = new ToolServerProcess(tool, arguments, isReady, isFatal, onLine, cleanupDirectory, watchedProcessId);
         try
         {
             await server._ready.Task.WaitAsync(limit ?? TimeSpan.FromSeconds(60)).ConfigureAwait(false);

@@ -4,9 +4,10 @@ using System.Text;
 namespace Pinset;
 
 /// <summary>
-/// Reads and writes HPKP's <c>Public-Key-Pins</c> header (RFC 7469). A header carries no host, so reading one takes
-/// the host it was served by; <c>includeSubDomains</c> makes the pattern <c>**.host</c>, <c>max-age</c> becomes an
-/// expiry counted from the time it is read, and <c>Public-Key-Pins-Report-Only</c> makes a report-only policy.
+/// Reads and writes HPKP's <c>Public-Key-Pins</c> header (RFC 7469), read the way browsers read it (Chromium's former
+/// parser is the reference for the edge cases). A header carries no host, so reading one takes the host it was served
+/// by; <c>includeSubDomains</c> makes the pattern <c>**.host</c>, <c>max-age</c> becomes an expiry counted from the
+/// time it is read, and <c>Public-Key-Pins-Report-Only</c> makes a report-only policy.
 /// </summary>
 public static class HpkpHeader
 {
@@ -16,7 +17,13 @@ public static class HpkpHeader
     /// <summary>Default <c>max-age</c> when a policy has no expiry: 60 days, as RFC 7469 suggests.</summary>
     public const long DefaultMaxAgeSeconds = 5_184_000;
 
-    /// <summary>One header line per policy; a wildcard policy is written for its domain with <c>includeSubDomains</c>.</summary>
+    /// <summary>The longest <c>max-age</c> a browser kept pins for: 60 days (Chromium's cap); a longer one is capped.</summary>
+    public const long MaxAgeCapSeconds = 5_184_000;
+
+    /// <summary>
+    /// One header line per policy; a wildcard policy is written for its domain with <c>includeSubDomains</c>. A header
+    /// names no host, so each line's hosts are given in the warnings, as is anything HPKP cannot hold.
+    /// </summary>
     public static IReadOnlyList<string> Write(PinningConfiguration configuration, DateTimeOffset now, IList<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -25,11 +32,13 @@ public static class HpkpHeader
         for (int i = 0; i < configuration.Policies.Count; i++)
         {
             var policy = configuration.Policies[i];
+            string where = $"pinning.policies[{i}]";
             var line = new StringBuilder(policy.Mode == "report-only" ? ReportOnly : Enforce).Append(": ");
             line.AppendJoin("; ", PolicyText.Pins(policy).Select(p => p.ToHpkpString()));
             long maxAge = PolicyText.Expiry(policy) is { } expires ? Math.Max(0, (long)(expires - now).TotalSeconds) : DefaultMaxAgeSeconds;
             line.Append("; max-age=").Append(maxAge.ToString(CultureInfo.InvariantCulture));
-            if (PolicyText.Hosts(policy).Any(h => h.Kind != HostPatternKind.Exact))
+            var hosts = PolicyText.Hosts(policy).ToList();
+            if (hosts.Any(h => h.Kind != HostPatternKind.Exact))
             {
                 line.Append("; includeSubDomains");
             }
@@ -39,9 +48,29 @@ public static class HpkpHeader
                 line.Append("; report-uri=\"").Append(uri).Append('"');
             }
 
-            if (policy.Certificates.Count > 0 || policy.BannedPins.Count > 0)
+            warnings.Add($"{where}: an HPKP header names no host; serve line {lines.Count + 1} from {string.Join(", ", hosts.Select(h => $"'{h.Domain}'"))}.");
+            if (hosts.Any(h => h.Kind != HostPatternKind.Exact) && hosts.Any(h => h.Kind == HostPatternKind.Exact) || hosts.Any(h => h.Kind == HostPatternKind.SingleLabelWildcard))
             {
-                warnings.Add($"pinning.policies[{i}]: HPKP has no certificate or banned pins; they are left out.");
+                warnings.Add($"{where}: HPKP's includeSubDomains covers every name below the host and the host itself, so the header pins more names than '{string.Join("', '", policy.Hosts)}'.");
+            }
+
+            if (policy.Expires is null)
+            {
+                warnings.Add($"{where}: the policy has no expiry; the header says max-age={DefaultMaxAgeSeconds} (60 days), after which a browser forgets the pins unless the header is served again.");
+            }
+            else if (maxAge == 0)
+            {
+                warnings.Add($"{where}: the policy has expired, so the header says max-age=0, which tells a browser to forget the pins.");
+            }
+
+            if (policy.Certificates.Count > 0)
+            {
+                warnings.Add($"{where}: HPKP has no certificate pins; {policy.Certificates.Count} are left out, so fewer pins remain.");
+            }
+
+            if (policy.BannedPins.Count > 0)
+            {
+                warnings.Add($"{where}: HPKP has no banned pins; {policy.BannedPins.Count} are left out, so those keys are no longer refused.");
             }
 
             lines.Add(line.ToString());
@@ -50,83 +79,324 @@ public static class HpkpHeader
         return lines;
     }
 
-    /// <summary>Reads one header line (with or without its name) served by <paramref name="host"/>.</summary>
-    /// <exception cref="PinningConfigurationException">A directive is malformed, or the header has no pins or no max-age.</exception>
-    public static PinningConfiguration Read(string header, string host, DateTimeOffset now)
+    /// <summary>Reads one header line (with or without its name) served by <paramref name="host"/>; warnings are discarded.</summary>
+    /// <exception cref="PinningConfigurationException">The header is one a browser would refuse.</exception>
+    public static PinningConfiguration Read(string header, string host, DateTimeOffset now) => Read(header, host, now, new List<string>());
+
+    /// <summary>
+    /// Reads every header line of <paramref name="text"/> (blank lines are skipped), each a <c>Public-Key-Pins</c> or
+    /// <c>Public-Key-Pins-Report-Only</c> header, with or without its name, served by <paramref name="host"/>. A line a
+    /// browser would refuse refuses the whole text; what a browser ignores, caps or reads differently from what a reader
+    /// might expect is a warning.
+    /// </summary>
+    /// <exception cref="PinningConfigurationException">A header is one a browser would refuse, or two headers of one kind pin the same host.</exception>
+    public static PinningConfiguration Read(string text, string host, DateTimeOffset now, IList<string> warnings)
     {
-        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(host);
-        var text = header.Trim();
-        bool reportOnly = false;
-        int colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && text[..colon].Trim().StartsWith(Enforce, StringComparison.OrdinalIgnoreCase))
+        ArgumentNullException.ThrowIfNull(warnings);
+        var errors = new List<string>();
+        var policies = new List<PinPolicyConfiguration>();
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        int headers = lines.Count(l => l.Trim().Length > 0);
+        bool seenEnforced = false, seenReportOnly = false;
+        for (int i = 0; i < lines.Length; i++)
         {
-            reportOnly = text[..colon].Trim().Equals(ReportOnly, StringComparison.OrdinalIgnoreCase);
-            text = text[(colon + 1)..];
+            var line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            string where = headers > 1 ? $"HPKP header on line {i + 1}" : "HPKP header";
+            var lineErrors = new List<string>();
+            var policy = ReadLine(line, where, host, now, warnings, lineErrors, out bool reportOnly);
+            errors.AddRange(lineErrors);
+            if (policy is null)
+            {
+                continue;
+            }
+
+            if (reportOnly ? seenReportOnly : seenEnforced)
+            {
+                errors.Add($"{where} is a second {(reportOnly ? ReportOnly : Enforce)} header for '{host}'; a browser keeps one of each, and Pinset has one policy per host. Convert them one at a time.");
+                continue;
+            }
+
+            if (reportOnly ? seenEnforced : seenReportOnly)
+            {
+                errors.Add($"{where}: '{host}' has both a {Enforce} and a {ReportOnly} header; Pinset has one policy per host, so convert them one at a time (the report-only one tries out the next pins).");
+                continue;
+            }
+
+            (seenEnforced, seenReportOnly) = (seenEnforced || !reportOnly, seenReportOnly || reportOnly);
+            policies.Add(policy);
         }
 
-        var errors = new List<string>();
+        if (headers == 0)
+        {
+            errors.Add("The HPKP input is empty; expected a Public-Key-Pins header line.");
+        }
+
+        return errors.Count == 0 ? new PinningConfiguration { Policies = policies } : throw new PinningConfigurationException(errors);
+    }
+
+    private static PinPolicyConfiguration? ReadLine(string line, string where, string host, DateTimeOffset now, IList<string> warnings, List<string> errors, out bool reportOnly)
+    {
+        reportOnly = false;
+        var value = line;
+        if (HeaderName(line) is { } name)
+        {
+            if (name.Equals(ReportOnly, StringComparison.OrdinalIgnoreCase))
+            {
+                reportOnly = true;
+            }
+            else if (!name.Equals(Enforce, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{where} is a '{name}' header; expected {Enforce} or {ReportOnly}.");
+                return null;
+            }
+
+            value = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        }
+
+        var directives = Directives(value, where, errors);
+        if (directives is null)
+        {
+            return null;
+        }
+
         var pins = new List<string>();
         var reportUris = new List<string>();
         long? maxAge = null;
         bool subdomains = false;
-        foreach (var raw in text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (rawName, directiveValue, quoted) in directives)
         {
-            int equals = raw.IndexOf('=', StringComparison.Ordinal);
-            string name = (equals < 0 ? raw : raw[..equals]).Trim().ToLowerInvariant();
-            string value = equals < 0 ? string.Empty : raw[(equals + 1)..].Trim().Trim('"');
-            switch (name)
+            string directive = rawName.ToLowerInvariant();
+            if (directive != "pin-sha256" && !seen.Add(directive) && directive is "max-age" or "includesubdomains" or "report-uri")
             {
-                case "pin-sha256":
-                    pins.Add(SpkiPin.Prefix + value);
+                errors.Add($"{where} has the directive '{rawName}' twice; RFC 7469 allows each once, and a browser refuses the header.");
+                continue;
+            }
+
+            switch (directive)
+            {
+                case "pin-sha256" when !quoted:
+                    errors.Add($"{where} has the pin '{directiveValue}' without quotes; a pin is a quoted string (pin-sha256=\"...\"), and a browser refuses the header.");
                     break;
-                case "max-age" when long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds):
-                    maxAge = seconds;
+                case "pin-sha256":
+                    if (SpkiPin.TryParse(SpkiPin.Prefix + directiveValue, out var pin, out var message))
+                    {
+                        pins.Add(pin.ToString());
+                    }
+                    else
+                    {
+                        errors.Add($"{where} has the pin '{directiveValue}', which is not a SHA-256 pin: {message}");
+                    }
+
                     break;
                 case "max-age":
-                    errors.Add($"HPKP max-age '{value}' is not a whole number of seconds.");
+                    maxAge = MaxAge(directiveValue, where, errors, warnings);
                     break;
                 case "includesubdomains":
                     subdomains = true;
+                    if (directiveValue is not null)
+                    {
+                        warnings.Add($"{where}: includeSubDomains takes no value; '{directiveValue}' is ignored, as a browser ignores it.");
+                    }
+
+                    break;
+                case "report-uri" when !quoted || string.IsNullOrEmpty(directiveValue):
+                    errors.Add($"{where} has report-uri '{directiveValue}'; a report URI is a non-empty quoted string (report-uri=\"https://...\"), and a browser refuses the header.");
+                    break;
+                case "report-uri" when Uri.TryCreate(directiveValue, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp):
+                    reportUris.Add(directiveValue);
                     break;
                 case "report-uri":
-                    reportUris.Add(value);
+                    errors.Add($"{where} has report-uri '{directiveValue}', which is not an absolute http or https URI.");
                     break;
                 default:
-                    errors.Add($"HPKP directive '{raw}' is not one of pin-sha256, max-age, includeSubDomains, report-uri.");
+                    warnings.Add($"{where}: the directive '{rawName}' is not one Pinset or RFC 7469 knows; it is ignored, as a browser ignores it.");
                     break;
             }
         }
 
-        if (pins.Count == 0)
+        if (pins.Count == 0 && errors.Count == 0)
         {
-            errors.Add($"HPKP header '{header.Trim()}' has no pin-sha256 directive.");
+            errors.Add($"{where} has no pin-sha256 directive; a browser refuses it.");
         }
 
-        if (maxAge is null && errors.Count == 0)
+        if (maxAge is null && !reportOnly && errors.Count == 0)
         {
-            errors.Add($"HPKP header '{header.Trim()}' has no max-age directive, which RFC 7469 requires.");
+            errors.Add($"{where} has no max-age directive, which RFC 7469 requires; a browser refuses it.");
         }
 
         if (errors.Count > 0)
         {
-            throw new PinningConfigurationException(errors);
+            return null;
         }
 
-        var expires = now.ToUniversalTime().AddSeconds(Math.Min(maxAge!.Value, (long)TimeSpan.FromDays(3650).TotalSeconds));
-        return new PinningConfiguration
+        if (pins.Distinct().Count() < 2)
         {
-            Policies =
-            [
-                new PinPolicyConfiguration
-                {
-                    Hosts = [subdomains ? "**." + host : host],
-                    Pins = pins,
-                    Expires = expires.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                    Mode = reportOnly ? "report-only" : null,
-                    ReportUris = reportUris,
-                },
-            ],
+            warnings.Add($"{where} has one pin; a browser refuses a header without a backup pin (one not in the served chain).");
+        }
+
+        return new PinPolicyConfiguration
+        {
+            Hosts = [subdomains ? "**." + host : host],
+            Pins = pins,
+            Expires = maxAge is { } seconds ? now.ToUniversalTime().AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : null,
+            Mode = reportOnly ? "report-only" : null,
+            ReportUris = reportUris,
         };
+    }
+
+    /// <summary>The header's name when the line starts with one (<c>Name:</c>, a token before the first colon), else null.</summary>
+    private static string? HeaderName(string line)
+    {
+        int colon = line.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return null;
+        }
+
+        var name = line[..colon].Trim();
+        return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? name : null;
+    }
+
+    private static long? MaxAge(string? value, string where, List<string> errors, IList<string> warnings)
+    {
+        if (string.IsNullOrEmpty(value) || !value.All(char.IsAsciiDigit))
+        {
+            errors.Add($"{where} has max-age '{value}'; expected a whole number of seconds, and a browser refuses the header.");
+            return null;
+        }
+
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || seconds > MaxAgeCapSeconds)
+        {
+            warnings.Add($"{where}: max-age={value} is more than a browser kept pins for; it is capped at {MaxAgeCapSeconds} seconds (60 days), as Chromium capped it. Set the policy's expiry yourself if the pins should last longer.");
+            return MaxAgeCapSeconds;
+        }
+
+        if (seconds == 0)
+        {
+            warnings.Add($"{where}: max-age=0 tells a browser to FORGET this host's pins: the site was un-pinning itself. The converted policy expires at once, so it pins nothing.");
+        }
+
+        return seconds;
+    }
+
+    /// <summary>
+    /// The directives of a header value: <c>name[=value]</c> separated by <c>;</c>, with whitespace around names and
+    /// values; a value is a token or a quoted string (double or single quotes, backslash escapes) in which <c>;</c> is
+    /// data. Null, with the error, for a value a browser cannot read (unclosed or misquoted, text after a quoted string,
+    /// a token with spaces, a name that is not a token).
+    /// </summary>
+    private static List<(string Name, string? Value, bool Quoted)>? Directives(string value, string where, List<string> errors)
+    {
+        var directives = new List<(string, string?, bool)>();
+        int at = 0;
+        while (at < value.Length)
+        {
+            while (at < value.Length && (char.IsWhiteSpace(value[at]) || value[at] == ';'))
+            {
+                at++;
+            }
+
+            if (at >= value.Length)
+            {
+                break;
+            }
+
+            int start = at;
+            while (at < value.Length && (char.IsAsciiLetterOrDigit(value[at]) || value[at] is '-' or '_' or '.'))
+            {
+                at++;
+            }
+
+            string name = value[start..at];
+            while (at < value.Length && value[at] is ' ' or '\t')
+            {
+                at++;
+            }
+
+            if (name.Length == 0)
+            {
+                errors.Add($"{where} has '{value[start..]}' where a directive name was expected, and a browser refuses it.");
+                return null;
+            }
+
+            if (at >= value.Length || value[at] == ';')
+            {
+                directives.Add((name, null, false));
+                continue;
+            }
+
+            if (value[at] != '=')
+            {
+                errors.Add($"{where} has the directive '{name}' followed by '{value[at..]}'; expected '=' or ';', and a browser refuses the header.");
+                return null;
+            }
+
+            at++;
+            while (at < value.Length && value[at] is ' ' or '\t')
+            {
+                at++;
+            }
+
+            if (at < value.Length && value[at] is '"' or '\'')
+            {
+                char quote = value[at++];
+                var text = new StringBuilder();
+                while (at < value.Length && value[at] != quote)
+                {
+                    if (value[at] == '\\' && at + 1 < value.Length)
+                    {
+                        at++;
+                    }
+
+                    text.Append(value[at++]);
+                }
+
+                if (at >= value.Length)
+                {
+                    errors.Add($"{where}: the value of '{name}' opens a quote ({quote}) that is never closed, and a browser refuses the header.");
+                    return null;
+                }
+
+                at++;
+                while (at < value.Length && value[at] is ' ' or '\t')
+                {
+                    at++;
+                }
+
+                if (at < value.Length && value[at] != ';')
+                {
+                    errors.Add($"{where}: the quoted value of '{name}' is followed by '{value[at..]}' before the next ';', and a browser refuses the header.");
+                    return null;
+                }
+
+                directives.Add((name, text.ToString(), true));
+                continue;
+            }
+
+            int valueStart = at;
+            while (at < value.Length && value[at] != ';')
+            {
+                at++;
+            }
+
+            string token = value[valueStart..at].Trim();
+            if (token.Any(char.IsWhiteSpace) || token.Contains('"', StringComparison.Ordinal) || token.Contains('\'', StringComparison.Ordinal))
+            {
+                errors.Add($"{where}: the value of '{name}' is '{token}', which is neither one word nor a quoted string, and a browser refuses the header.");
+                return null;
+            }
+
+            directives.Add((name, token, false));
+        }
+
+        return directives;
     }
 }

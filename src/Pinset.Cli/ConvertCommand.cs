@@ -7,7 +7,7 @@ internal static class ConvertCommand
 {
     public static Command Create(CliOutput output, Option<bool> json)
     {
-        var file = new Argument<FileInfo>("file") { Description = "A JSON policy, an Android network_security_config.xml, or an HPKP header line." };
+        var file = new Argument<FileInfo>("file") { Description = "A JSON policy, an Android network_security_config.xml, TrustKit settings (Info.plist XML), or HPKP header lines." };
         var to = new Option<string>("--to") { Description = "The form to write.", Required = true };
         to.AcceptOnlyFromAmong(PolicyFormat.All);
         var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host an HPKP header was served by (required to read one)." };
@@ -15,8 +15,9 @@ internal static class ConvertCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var configuration = Read(path, parse.GetValue(host), output.Time.GetUtcNow());
-            var warnings = Validate(configuration);
+            var warnings = new List<string>();
+            var configuration = Read(path, parse.GetValue(host), output.Time.GetUtcNow(), warnings);
+            warnings.AddRange(Validate(configuration));
             var format = parse.GetValue(to)!;
             var text = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
             if (parse.GetValue(json))
@@ -41,7 +42,7 @@ internal static class ConvertCommand
         return command;
     }
 
-    private static PinningConfiguration Read(FileInfo file, string? host, DateTimeOffset now)
+    private static PinningConfiguration Read(FileInfo file, string? host, DateTimeOffset now, List<string> warnings)
     {
         if (Directory.Exists(file.FullName))
         {
@@ -64,19 +65,24 @@ internal static class ConvertCommand
             return PinningConfigurationJson.Parse(text, file.ToString());
         }
 
-        if (start.StartsWith('<'))
+        if (start.StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal))
         {
             return AndroidNetworkSecurityConfig.Read(text, file.ToString());
+        }
+
+        if (start.StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal)))
+        {
+            return TrustKitSettings.Read(text, file.ToString(), warnings);
         }
 
         if (start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase))
         {
             return host is null
-                ? throw new CliException(ExitCodes.BadInput, $"'{file}' is an HPKP header, which names no host; give --host HOST.")
-                : HpkpHeader.Read(start.Split('\n')[0], HostName.Normalize(host), now);
+                ? throw new CliException(ExitCodes.BadInput, $"'{file}' holds HPKP headers, which name no host; give --host HOST.")
+                : HpkpHeader.Read(text, HostName.Normalize(host), now, warnings);
         }
 
-        throw new CliException(ExitCodes.BadInput, $"'{file}' is not a JSON policy, an Android network_security_config.xml or an HPKP header line.");
+        throw new CliException(ExitCodes.BadInput, $"'{file}' is not a JSON policy, an Android network_security_config.xml, TrustKit settings (a plist with TSKConfiguration) or HPKP header lines.");
     }
 
     /// <summary>

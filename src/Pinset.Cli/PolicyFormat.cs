@@ -16,10 +16,10 @@ internal static class PolicyFormat
     public static string Write(string format, PinningConfiguration configuration, DateTimeOffset now, List<string> warnings) => format switch
     {
         Json => PinningConfigurationJsonWriter.Write(configuration),
-        Curl => EcosystemSnippets.Curl(configuration),
+        Curl => EcosystemSnippets.Curl(configuration, warnings),
         Hpkp => string.Join('\n', HpkpHeader.Write(configuration, now, warnings)) + "\n",
         OkHttp => EcosystemSnippets.OkHttp(configuration, warnings),
-        TrustKit => EcosystemSnippets.TrustKit(configuration, warnings),
+        TrustKit => TrustKitSettings.Write(configuration, warnings),
         AndroidNsc => AndroidNetworkSecurityConfig.Write(configuration, warnings),
         _ => throw new CliException(ExitCodes.BadInput, $"Format '{format}' is not one of {string.Join(", ", All)}."),
     };

@@ -1,29 +1,60 @@
-using System.Globalization;
 using System.Text;
-using System.Xml.Linq;
 
 namespace Pinset;
 
 /// <summary>
-/// Writes a configuration in the forms other pinning libraries take: curl's <c>--pinnedpubkey</c> string, an OkHttp
-/// <c>CertificatePinner</c> (Kotlin), and a TrustKit <c>TSKConfiguration</c> (Info.plist XML). What a target cannot
+/// Writes a configuration in the forms other pinning libraries take: curl's <c>--pinnedpubkey</c> string and an OkHttp
+/// <c>CertificatePinner</c> (Kotlin); TrustKit's settings are <see cref="TrustKitSettings"/>. What a target cannot
 /// express is added to the warnings.
 /// </summary>
 public static class EcosystemSnippets
 {
-    /// <summary>curl's <c>sha256//a;sha256//b</c>, one line per policy; with several policies each line follows a <c># hosts</c> comment.</summary>
-    public static string Curl(PinningConfiguration configuration)
+    /// <summary>
+    /// curl's <c>sha256//a;sha256//b</c>, one line per policy; with several policies each line follows a <c># hosts</c>
+    /// comment. curl pins only the server's own key and has no hosts, expiry, report-only mode, report URIs, banned or
+    /// certificate pins: each of these that the policy has is a warning.
+    /// </summary>
+    public static string Curl(PinningConfiguration configuration, IList<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(warnings);
         var text = new StringBuilder();
-        foreach (var policy in configuration.Policies)
+        for (int i = 0; i < configuration.Policies.Count; i++)
         {
+            var policy = configuration.Policies[i];
+            string where = $"pinning.policies[{i}]";
             if (configuration.Policies.Count > 1)
             {
                 text.Append("# ").AppendJoin(", ", policy.Hosts).Append('\n');
             }
 
             text.AppendJoin(';', PolicyText.Pins(policy).Select(p => p.ToCurlString())).Append('\n');
+            warnings.Add($"{where}: curl's --pinnedpubkey compares only the server's own (leaf) key; a pin of a CA key in this policy never matches under curl. Keep the leaf pins ('pinset pin HOST' prints them) for curl.");
+            warnings.Add($"{where}: curl's pins apply to whatever host the command names; use them only with '{string.Join("', '", policy.Hosts)}'.");
+            if (policy.Expires is not null)
+            {
+                warnings.Add($"{where}: curl has no expiry; the pins are enforced after {policy.Expires} too.");
+            }
+
+            if (policy.Mode == "report-only")
+            {
+                warnings.Add($"{where}: curl has no report-only mode; the pins are enforced.");
+            }
+
+            if (policy.ReportUris.Count > 0)
+            {
+                warnings.Add($"{where}: curl sends no reports; {policy.ReportUris.Count} report URIs are left out.");
+            }
+
+            if (policy.Certificates.Count > 0)
+            {
+                warnings.Add($"{where}: curl has no certificate pins; {policy.Certificates.Count} are left out, so fewer pins remain.");
+            }
+
+            if (policy.BannedPins.Count > 0)
+            {
+                warnings.Add($"{where}: curl has no banned pins; {policy.BannedPins.Count} are left out, so those keys are no longer refused.");
+            }
         }
 
         return text.ToString();
@@ -49,50 +80,6 @@ public static class EcosystemSnippets
 
         return text.Append("    .build()\n").ToString();
     }
-
-    /// <summary>TrustKit's configuration as Info.plist XML under <c>TSKConfiguration</c>.</summary>
-    public static string TrustKit(PinningConfiguration configuration, IList<string> warnings)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(warnings);
-        var domains = new XElement("dict");
-        for (int i = 0; i < configuration.Policies.Count; i++)
-        {
-            var policy = configuration.Policies[i];
-            foreach (var host in PolicyText.Hosts(policy))
-            {
-                if (host.Kind == HostPatternKind.SingleLabelWildcard)
-                {
-                    warnings.Add($"pinning.policies[{i}]: TrustKit has no one-label wildcard; '{host}' is written as '{host.Domain}' with TSKIncludeSubdomains, which also pins '{host.Domain}' and deeper names.");
-                }
-
-                var entry = new XElement("dict",
-                    Key("TSKEnforcePinning"), new XElement(policy.Mode == "report-only" ? "false" : "true"),
-                    Key("TSKIncludeSubdomains"), new XElement(host.Kind == HostPatternKind.Exact ? "false" : "true"),
-                    Key("TSKPublicKeyHashes"), new XElement("array", PolicyText.Pins(policy).Select(p => new XElement("string", p.ToBase64()))));
-                if (PolicyText.Expiry(policy) is { } expires)
-                {
-                    entry.Add(Key("TSKExpirationDate"), new XElement("string", expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-                }
-
-                if (policy.ReportUris.Count > 0)
-                {
-                    entry.Add(Key("TSKReportUris"), new XElement("array", policy.ReportUris.Select(u => new XElement("string", u))));
-                }
-
-                domains.Add(Key(host.Domain), entry);
-            }
-
-            Unsupported(warnings, i, policy, "TrustKit", expiryAndMode: false);
-        }
-
-        var plist = new XElement("dict", Key("TSKConfiguration"), new XElement("dict",
-            Key("TSKSwizzleNetworkDelegates"), new XElement("false"),
-            Key("TSKPinnedDomains"), domains));
-        return plist + "\n";
-    }
-
-    private static XElement Key(string name) => new("key", name);
 
     private static void Unsupported(IList<string> warnings, int index, PinPolicyConfiguration policy, string target, bool expiryAndMode)
     {

@@ -102,4 +102,56 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Equal(0, run.Exit);
         Assert.Contains("is enforced with one pin", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Convert_TrustKitInfoPlist_ToJsonWithEveryPinAndWarning()
+    {
+        var plist = _fx.File("Info.plist");
+        File.WriteAllText(plist, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+            <plist version="1.0"><dict><key>TSKConfiguration</key><dict><key>TSKPinnedDomains</key><dict>
+              <key>api.exchange.com</key><dict>
+                <key>TSKPublicKeyHashes</key><array><string>{PinA.ToBase64()}</string><string>{PinB.ToBase64()}</string></array>
+                <key>TSKIncludeSubdomains</key><true/>
+                <key>TSKEnforcePinning</key><false/>
+              </dict>
+            </dict></dict></dict></plist>
+            """);
+        var run = await CliRunner.RunAsync("convert", plist, "--to", "json");
+        Assert.True(run.Exit == 0, run.ToString());
+        var policy = PinningPolicy.Parse(run.Out).Policies.Single();
+        Assert.Equal("**.api.exchange.com", policy.Hosts.Single().ToString());
+        Assert.Equal([PinA, PinB], policy.Pins);
+        Assert.Equal(PinPolicyMode.ReportOnly, policy.Mode);
+        Assert.Contains("TSKEnforcePinning is false", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Convert_HpkpFileWithAMalformedSecondLine_RefusedNotReadFromTheFirstLineAlone()
+    {
+        var header = _fx.File("headers.txt");
+        File.WriteAllText(header, $"Public-Key-Pins: {PinA.ToHpkpString()}; {PinB.ToHpkpString()}; max-age=86400\nPublic-Key-Pins: pin-sha256={PinA.ToBase64()}; max-age=60\n");
+        var run = await CliRunner.RunAsync("convert", header, "--to", "json", "--host", "api.exchange.com");
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("HPKP header on line 2 has the pin", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Convert_ToCurl_WarnsOfEverythingCurlCannotHold()
+    {
+        var policy = _fx.Policy($$"""{"hosts": ["api.exchange.com"], "pins": ["{{PinA}}", "{{PinB}}"], "expires": "2027-06-30", "mode": "report-only", "bannedPins": ["{{SpkiPin.FromSubjectPublicKeyInfo("c"u8)}}"]}""");
+        var run = await CliRunner.RunAsync("convert", policy, "--to", "curl");
+        Assert.Equal(0, run.Exit);
+        Assert.Equal($"{PinA.ToCurlString()};{PinB.ToCurlString()}\n", run.Out);
+        string[] expected =
+        [
+            "compares only the server's own (leaf) key",
+            "use them only with 'api.exchange.com'",
+            "curl has no expiry",
+            "curl has no report-only mode; the pins are enforced",
+            "curl has no banned pins; 1 are left out",
+        ];
+        Assert.All(expected, text => Assert.Contains(text, run.Error, StringComparison.Ordinal));
+    }
 }

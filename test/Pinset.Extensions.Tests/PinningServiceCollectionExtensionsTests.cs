@@ -46,8 +46,7 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
 
         await using (var host = await PinnedHost.StartAsync(Pinned(_pki.Intermediate.Pin), _pki, s => AddTicker(s, interceptor.Port, resilience)))
         {
-            var error = await Assert.ThrowsAsync<HttpRequestException>(() => host.Services.GetRequiredService<TickerClient>().GetAsync(interceptor.Port));
-            Assert.IsType<PinValidationException>(error.InnerException);
+            await Assert.ThrowsAsync<PinValidationException>(() => host.Services.GetRequiredService<TickerClient>().GetAsync(interceptor.Port));
             Assert.Equal(0, interceptor.Requests);
             var log = host.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 1).ToList();
             Assert.NotEmpty(log);
@@ -63,8 +62,7 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
         await using var host = await PinnedHost.StartAsync(PinnedHost.Section(["localhost"], [_pki.LeafPin, TestPki.BackupPin]), _pki,
             s => s.AddHttpClient("plain").UseCertificatePinning().UseCertificatePinning());
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("plain");
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://localhost:{interceptor.Port}/ticker")));
-        Assert.IsType<PinValidationException>(error.InnerException);
+        await Assert.ThrowsAsync<PinValidationException>(() => client.GetStringAsync(new Uri($"https://localhost:{interceptor.Port}/ticker")));
         Assert.Equal(0, interceptor.Requests);
     }
 
@@ -129,7 +127,7 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
         await using var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
         await using var host = await PinnedHost.StartAsync(Pinned(_pki.InterceptorRoot.Pin), _pki, s => AddTicker(s, genuine.Port));
         var client = () => host.Services.GetRequiredService<TickerClient>().GetAsync(genuine.Port);
-        await Assert.ThrowsAsync<HttpRequestException>(client);
+        await Assert.ThrowsAsync<PinValidationException>(client);
 
         host.Reload(Pinned(_pki.Root.Pin));
         Assert.Equal("BTC-USD 97000.00", await client());

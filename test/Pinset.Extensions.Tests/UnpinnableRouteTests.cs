@@ -80,8 +80,8 @@ public sealed class UnpinnableRouteTests : IDisposable
             });
         }, systemTrust: true);
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://localhost:{interceptor.Port}/ticker")));
-        Assert.Equal(PinValidationOutcome.PinMismatch, Assert.IsType<PinValidationException>(error.InnerException).Result.Outcome);
+        var refusal = await Assert.ThrowsAsync<PinValidationException>(() => client.GetStringAsync(new Uri($"https://localhost:{interceptor.Port}/ticker")));
+        Assert.Equal(PinValidationOutcome.PinMismatch, refusal.Result.Outcome);
         Assert.Equal(0, interceptor.Requests);
     }
 

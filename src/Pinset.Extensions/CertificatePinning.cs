@@ -14,6 +14,7 @@ public sealed class CertificatePinning
     private readonly PinningOptions _options;
     private readonly ILogger _log;
     private readonly HashSet<string> _classicHandlers = new(StringComparer.Ordinal);
+    private HttpMessageInvoker? _webSocketInvoker;
 
     internal CertificatePinning(PinningPolicyMonitor monitor, PinningMetrics metrics, PinningReporter reporter, TimeProvider time, ILoggerFactory? loggers)
     {
@@ -55,8 +56,42 @@ public sealed class CertificatePinning
 
     internal PinningPolicyMonitor Monitor { get; }
 
+    /// <summary>One pinned handler for every WebSocket this instance connects; it lives as long as the app.</summary>
+    private HttpMessageInvoker WebSocketInvoker => LazyInitializer.EnsureInitialized(ref _webSocketInvoker, () => new HttpMessageInvoker(CreateHttpHandler()));
+
     /// <summary>A new pinned handler, for a <c>GrpcChannel</c> (<c>HttpHandler</c>) or a <c>ClientWebSocket</c> (through an <c>HttpMessageInvoker</c>).</summary>
     public SocketsHttpHandler CreateHttpHandler() => Pin(new SocketsHttpHandler());
+
+    /// <summary>
+    /// A new <see cref="ClientWebSocket"/> pinned through its options, for libraries that make sockets from a factory:
+    /// <c>new WebsocketClient(url, pinning.CreateClientWebSocket)</c> (Websocket.Client). Each reconnect gets a new, pinned socket.
+    /// </summary>
+    public ClientWebSocket CreateClientWebSocket()
+    {
+        var socket = new ClientWebSocket();
+        Configure(socket.Options);
+        return socket;
+    }
+
+    /// <summary>
+    /// Connects a <see cref="ClientWebSocket"/> through a pinned handler (one chain build per handshake), for libraries
+    /// that take a connection factory: <c>new WebsocketClient(url, pinning.ConnectWebSocketAsync)</c> (Websocket.Client).
+    /// A refused handshake throws a <see cref="WebSocketException"/> with the <see cref="PinValidationException"/> inside.
+    /// </summary>
+    public async Task<WebSocket> ConnectWebSocketAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        try
+        {
+            await socket.ConnectAsync(uri, WebSocketInvoker, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Pins a ClientWebSocket's options (see <see cref="ClientWebSocketOptionsExtensions"/>).</summary>
     public ClientWebSocketOptions Configure(ClientWebSocketOptions options) => options.UseCertificatePinning(Pinner);

@@ -18,6 +18,20 @@ internal static class AdapterGuard
                 : throw new InvalidOperationException($"{slot} is already pinned by another CertificatePinner; build one pinner with every policy instead.");
         }
 
-        throw new InvalidOperationException($"{slot} already has a certificate callback ('{existing.Method.Name}'); Pinset will not run on top of another callback that may accept what the platform refused. Remove it and let the pinner decide.");
+        throw new InvalidOperationException(
+            $"{slot} already has a certificate callback, {Owner(existing)}; Pinset will not run on top of another callback that may accept what the platform refused. Remove that callback and let the pinner decide.");
+    }
+
+    /// <summary>Who set a callback, in the words a user recognises: the library and its setting where Pinset knows them.</summary>
+    private static string Owner(Delegate callback)
+    {
+        var type = callback.Method.DeclaringType;
+        string assembly = type?.Assembly.GetName().Name ?? "an unknown assembly";
+        return assembly switch
+        {
+            "RestSharp" => "set by RestSharp from RestClientOptions.RemoteCertificateValidationCallback (its documentation suggests it for pinning; with Pinset, leave it unset)",
+            "System.Net.Http" when callback.Method.Name.Contains("DangerousAcceptAnyServerCertificateValidator", StringComparison.Ordinal) => "HttpClientHandler.DangerousAcceptAnyServerCertificateValidator, which accepts any certificate",
+            _ => $"'{callback.Method.Name}' of '{type?.FullName}' in assembly '{assembly}'",
+        };
     }
 }

@@ -13,7 +13,7 @@ using Pinset.TestSupport.Grpc;
 
 namespace Pinset.TestSupport;
 
-/// <summary>A real Kestrel server on loopback over TLS: REST, a WebSocket echo and a gRPC ticker, counting what reaches it.</summary>
+/// <summary>A real Kestrel server on loopback over TLS: REST, a WebSocket trade feed and echo, and a gRPC ticker, counting what reaches it.</summary>
 public sealed class KestrelExchange : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -65,6 +65,22 @@ public sealed class KestrelExchange : IAsyncDisposable
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             await socket.SendAsync("trade BTC-USD 0.5"u8.ToArray(), WebSocketMessageType.Text, true, context.RequestAborted);
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", context.RequestAborted);
+        });
+        app.Map("/echo", async (HttpContext context) =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    return;
+                }
+
+                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+            }
         });
         app.MapGrpcService<TickerService>();
         await app.StartAsync();

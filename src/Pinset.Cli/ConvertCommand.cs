@@ -15,8 +15,9 @@ internal static class ConvertCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var configuration = Read(path, parse.GetValue(host), output.Time.GetUtcNow());
-            var warnings = Validate(configuration);
+            var readWarnings = new List<string>();
+            var configuration = Read(path, parse.GetValue(host), output.Time.GetUtcNow(), readWarnings);
+            var warnings = readWarnings.Concat(Validate(configuration)).ToList();
             var format = parse.GetValue(to)!;
             var text = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
             if (parse.GetValue(json))
@@ -41,7 +42,7 @@ internal static class ConvertCommand
         return command;
     }
 
-    private static PinningConfiguration Read(FileInfo file, string? host, DateTimeOffset now)
+    private static PinningConfiguration Read(FileInfo file, string? host, DateTimeOffset now, List<string> warnings)
     {
         if (Directory.Exists(file.FullName))
         {
@@ -66,7 +67,8 @@ internal static class ConvertCommand
 
         if (start.StartsWith('<'))
         {
-            return AndroidNetworkSecurityConfig.Read(text, file.ToString());
+            // What Android reads but Pinset cannot express (trust anchors, overridePins, unpinned domains...) is printed.
+            return AndroidNetworkSecurityConfig.Read(text, file.ToString(), warnings, now);
         }
 
         if (start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase))

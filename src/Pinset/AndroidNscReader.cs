@@ -17,6 +17,7 @@ internal sealed class AndroidNscReader
     private const string BaseConfig = "base-config";
     private const string DomainConfig = "domain-config";
     private const string DebugOverrides = "debug-overrides";
+    private const int MaxDepth = 64;
 
     private readonly string _source;
     private readonly IList<string> _warnings;
@@ -98,6 +99,7 @@ internal sealed class AndroidNscReader
     private Config ParseConfig(XElement element, string kind, Config? parent)
     {
         var config = new Config(element, kind, parent);
+        config.Depth = parent is null ? 1 : parent.Depth + 1;
         if (kind == DomainConfig)
         {
             // Parents before children, as Android builds them.
@@ -147,6 +149,9 @@ internal sealed class AndroidNscReader
                     break;
                 case "domain-config" when kind != DomainConfig:
                     Error(child, $"a <domain-config> nested in <{kind}>; Android refuses it{DebugNote(kind)}.");
+                    break;
+                case "domain-config" when config.Depth >= MaxDepth:
+                    Error(child, $"<domain-config> nested more than {MaxDepth} deep; Pinset refuses it, as Android's reader, which recurses once per level, may run out of stack on it.");
                     break;
                 case "domain-config":
                     ParseConfig(child, DomainConfig, config);
@@ -266,7 +271,7 @@ internal sealed class AndroidNscReader
                 config.Unknown.Add(inner);
             }
 
-            anchors.Add(new Anchor(src, overridePins, Line(child)));
+            anchors.Add(new Anchor(src, overridePins, Line(child), config.Kind == DebugOverrides));
         }
 
         return anchors;
@@ -352,7 +357,7 @@ internal sealed class AndroidNscReader
             Warn(element, $"the <pin> value '{text}' is not plain base64; Android skips every character outside the base64 alphabet, accepts missing padding and ignores unused bits, and reads it as '{canonical}', as Pinset does.");
         }
 
-        if (!pinSet.Pins.Contains(SpkiPin.Prefix + canonical))
+        if (pinSet.Seen.Add(canonical))
         {
             pinSet.Pins.Add(SpkiPin.Prefix + canonical);
         }
@@ -417,7 +422,8 @@ internal sealed class AndroidNscReader
     private List<PinPolicyConfiguration> BuildPolicies(out string nothingPinned)
     {
         var policies = new List<PinPolicyConfiguration>();
-        var pinned = new List<(Domain Domain, string Host)>();
+        var pinnedWithSubdomains = new Dictionary<string, string>(StringComparer.Ordinal);
+        var bypassed = new Dictionary<Anchor, List<string>>();
         var unpinned = new List<(Config Config, string Reason)>();
         int withoutPinSet = 0, withEmptyPinSet = 0, withoutHosts = 0;
         foreach (var config in _domainConfigs)
@@ -454,7 +460,10 @@ internal sealed class AndroidNscReader
                 if (HostFor(domain) is { } host)
                 {
                     hosts.Add(host);
-                    pinned.Add((domain, host));
+                    if (domain.IncludeSubdomains)
+                    {
+                        pinnedWithSubdomains[domain.Name] = host;
+                    }
                 }
             }
 
@@ -471,21 +480,30 @@ internal sealed class AndroidNscReader
                 Warn(config.Element, $"the <pin-set expiration=\"{pinSet.ExpirationText}\"> (line {pinSet.Line}) of the <domain-config> for {names} has passed: Android ignores these pins, so the app is not pinned for {names}; the Pinset policy is already expired too.");
             }
 
-            foreach (var anchor in EffectiveAnchors(config).Where(a => a.OverridePins))
+            foreach (var anchor in EffectiveAnchors(config).Concat(_debug?.Anchors ?? []).Where(a => a.OverridePins))
             {
-                Warn(anchor.Line, $"PINS BYPASSED: <certificates src=\"{anchor.Src}\" overridePins=\"true\"> applies to the <domain-config> for {names}: Android does not check their pins on a chain anchored at a '{anchor.Src}' CA, so against those CAs the app is in effect not pinned. Pinset's policy pins them anyway.");
-            }
+                if (!bypassed.TryGetValue(anchor, out var affected))
+                {
+                    bypassed[anchor] = affected = [];
+                }
 
-            foreach (var anchor in _debug?.Anchors?.Where(a => a.OverridePins) ?? [])
-            {
-                Warn(anchor.Line, $"PINS BYPASSED in debuggable builds: <certificates src=\"{anchor.Src}\"> in <{DebugOverrides}> overrides pins (the default there), so a debuggable build of the app does not check the pins of {names} on a chain anchored at a '{anchor.Src}' CA. Pinset's policy pins them anyway.");
+                affected.Add(names);
             }
+        }
+
+        foreach (var (anchor, affected) in bypassed)
+        {
+            string names = string.Join(", ", affected);
+            Warn(anchor.Line, anchor.InDebugOverrides
+                ? $"PINS BYPASSED in debuggable builds: <certificates src=\"{anchor.Src}\"> in <{DebugOverrides}> overrides pins (the default there), so a debuggable build of the app does not check the pins of {names} on a chain anchored at a '{anchor.Src}' CA. Pinset's policy pins them anyway."
+                : $"PINS BYPASSED: <certificates src=\"{anchor.Src}\" overridePins=\"true\"> applies to the <domain-config> for {names}: Android does not check their pins on a chain anchored at a '{anchor.Src}' CA, so against those CAs the app is in effect not pinned. Pinset's policy pins them anyway.");
         }
 
         foreach (var (config, reason) in unpinned)
         {
             var wider = config.Domains
-                .SelectMany(d => pinned.Where(p => p.Domain.IncludeSubdomains && d.Name.EndsWith("." + p.Domain.Name, StringComparison.Ordinal)).Select(p => (d, p.Host)))
+                .Select(d => (d, Host: WiderPinned(d.Name, pinnedWithSubdomains)))
+                .Where(w => w.Host is not null)
                 .ToList();
             string carveOut = wider.Count == 0
                 ? string.Empty
@@ -518,6 +536,20 @@ internal sealed class AndroidNscReader
 
         nothingPinned = string.Join(", ", parts);
         return policies;
+    }
+
+    /// <summary>The pinned includeSubdomains domain that Pinset's most specific match would give <paramref name="name"/>, label by label.</summary>
+    private static string? WiderPinned(string name, Dictionary<string, string> pinnedWithSubdomains)
+    {
+        for (int dot = name.IndexOf('.', StringComparison.Ordinal); dot >= 0; dot = name.IndexOf('.', dot + 1))
+        {
+            if (pinnedWithSubdomains.TryGetValue(name[(dot + 1)..], out var host))
+            {
+                return host;
+            }
+        }
+
+        return null;
     }
 
     private string? HostFor(Domain domain)
@@ -616,7 +648,8 @@ internal sealed class AndroidNscReader
         string hint = known is not null && known.Split(" and ").FirstOrDefault(k => string.Equals(k, attribute.Name.LocalName, StringComparison.OrdinalIgnoreCase)) is { } spelled && spelled != attribute.Name.LocalName
             ? $" (Android spells it '{spelled}', and is exact about case)"
             : string.Empty;
-        Warn(attribute, $"<{element}> has the attribute {attribute.Name}=\"{attribute.Value}\", which Android does not read{hint}; the attributes it reads on <{element}> are: {reads}. It is ignored, as Android ignores it.");
+        string prefix = attribute.Name.Namespace == XNamespace.None ? string.Empty : (attribute.Parent.GetPrefixOfNamespace(attribute.Name.Namespace) ?? attribute.Name.NamespaceName) + ":";
+        Warn(attribute, $"<{element}> has the attribute {prefix}{attribute.Name.LocalName}=\"{attribute.Value}\", which Android does not read{hint}; the attributes it reads on <{element}> are: {reads}. It is ignored, as Android ignores it.");
     }
 
     /// <summary>
@@ -755,6 +788,8 @@ internal sealed class AndroidNscReader
 
         public List<Domain> Domains { get; } = [];
 
+        public int Depth { get; set; }
+
         public bool NamesDomains { get; set; }
 
         public PinSet? PinSet { get; set; }
@@ -774,6 +809,8 @@ internal sealed class AndroidNscReader
 
         public List<string> Pins { get; } = [];
 
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+
         public string? ExpirationText { get; set; }
 
         public string? Expires { get; set; }
@@ -785,7 +822,17 @@ internal sealed class AndroidNscReader
 
     private sealed record Domain(string Name, bool IncludeSubdomains, int Line);
 
-    private sealed record Anchor(string Src, bool OverridePins, int Line);
+    /// <summary>A certificates entry; compared by reference, as each element is one anchor.</summary>
+    private sealed class Anchor(string src, bool overridePins, int line, bool inDebugOverrides)
+    {
+        public string Src { get; } = src;
+
+        public bool OverridePins { get; } = overridePins;
+
+        public int Line { get; } = line;
+
+        public bool InDebugOverrides { get; } = inDebugOverrides;
+    }
 
     private sealed record Setting(string Name, bool Value, string? Raw, int Line);
 }

@@ -533,6 +533,37 @@ public sealed class AndroidNetworkSecurityConfigTests
         Assert.Equal($"'{Source}' is a valid network security config but pins no domain: 2 domain-configs have no pin-set, 1 domain-config has a pin-set without a pin; ignored: <pinset>, cleartextTrafficPermitted, trust-anchors.", ex.Message);
     }
 
+    [Fact]
+    public void DeeplyNestedDomainConfigs_RefusedBeforeTheStackRunsOut()
+    {
+        int depth = 5000;
+        var xml = new System.Text.StringBuilder("<network-security-config>");
+        for (int i = 0; i < depth; i++)
+        {
+            xml.Append($"<domain-config><domain>d{i}.example.com</domain>");
+        }
+
+        xml.Append($"<pin-set><pin digest=\"SHA-256\">{PinA}</pin></pin-set>");
+        xml.Insert(xml.Length, string.Concat(Enumerable.Repeat("</domain-config>", depth))).Append("</network-security-config>");
+        var ex = Refused(xml.ToString());
+        Assert.Contains("<domain-config> nested more than 64 deep", Assert.Single(ex.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverridePins_OneWarningPerCertificatesListingEveryPinnedDomain()
+    {
+        var (config, warnings) = Read($$"""
+            <network-security-config>
+              <base-config><trust-anchors><certificates src="user" overridePins="1"/></trust-anchors></base-config>
+              <domain-config><domain>a.example.com</domain><pin-set><pin digest="SHA-256">{{PinA}}</pin></pin-set></domain-config>
+              <domain-config><domain>b.example.com</domain><pin-set><pin digest="SHA-256">{{PinB}}</pin></pin-set></domain-config>
+            </network-security-config>
+            """);
+        Assert.Equal(2, config.Policies.Count);
+        var bypassed = Assert.Single(warnings, w => w.Contains("PINS BYPASSED", StringComparison.Ordinal));
+        Assert.Contains("applies to the <domain-config> for 'a.example.com', 'b.example.com': Android does not check their pins", bypassed, StringComparison.Ordinal);
+    }
+
     // ---- Pins ----
 
     [Theory]

@@ -67,7 +67,8 @@ internal static class ConvertCommand
 
         if (start.StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal))
         {
-            return AndroidNetworkSecurityConfig.Read(text, file.ToString());
+            // What Android reads but Pinset cannot express (trust anchors, overridePins, unpinned domains...) is printed.
+            return AndroidNetworkSecurityConfig.Read(text, file.ToString(), warnings, now);
         }
 
         if (start.StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal)))

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace Pinset;
@@ -69,62 +68,44 @@ public static class AndroidNetworkSecurityConfig
         return writer + "\n";
     }
 
-    /// <summary>Reads the pin sets of a <c>network_security_config.xml</c>.</summary>
-    /// <exception cref="PinningConfigurationException">The text is not XML, or not a network security config with pin sets.</exception>
-    public static PinningConfiguration Read(string xml, string sourceName = "network_security_config.xml")
+    /// <summary>
+    /// Reads the pin sets of a <c>network_security_config.xml</c> as Android reads them, discarding the warnings; see
+    /// <see cref="Read(string, string, IList{string}, DateTimeOffset)"/>.
+    /// </summary>
+    /// <exception cref="PinningConfigurationException">The text is not XML, Android refuses it, or it pins no domain.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "This overload shipped first and its callers (tests, the fuzz harness) use the default; the overloads that take warnings have no optional parameter, so no call is ambiguous.")]
+    public static PinningConfiguration Read(string xml, string sourceName = "network_security_config.xml") => Read(xml, sourceName, new List<string>());
+
+    /// <summary>
+    /// Reads the pin sets of a <c>network_security_config.xml</c> as Android reads them, judging pin-set expirations
+    /// against the current time; see <see cref="Read(string, string, IList{string}, DateTimeOffset)"/>.
+    /// </summary>
+    /// <exception cref="PinningConfigurationException">The text is not XML, Android refuses it, or it pins no domain.</exception>
+    public static PinningConfiguration Read(string xml, string sourceName, IList<string> warnings) => Read(xml, sourceName, warnings, DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// Reads the pin sets of a <c>network_security_config.xml</c> the way Android's own reader does. Each
+    /// <c>&lt;domain-config&gt;</c> whose effective <c>&lt;pin-set&gt;</c> (its own or its nearest parent's) has pins becomes
+    /// one policy for its own domains (<c>includeSubdomains</c> becomes <c>**.</c>). Everything Android refuses is an error,
+    /// all of them collected; everything Android reads that Pinset cannot express (trust anchors, <c>overridePins</c>,
+    /// cleartext and HSTS settings, Certificate Transparency, debug overrides, unknown elements, domains Android leaves
+    /// unpinned, pin-sets already expired at <paramref name="now"/>) is a sentence in <paramref name="warnings"/>, naming
+    /// the line, the element and the domains.
+    /// </summary>
+    /// <param name="xml">The file's text.</param>
+    /// <param name="sourceName">The name messages give the file.</param>
+    /// <param name="warnings">Receives what Pinset cannot express or Android reads unexpectedly.</param>
+    /// <param name="now">The time a pin-set's expiration is judged against.</param>
+    /// <exception cref="PinningConfigurationException">
+    /// The text is not XML, Android refuses it (all the reasons are listed), or it is valid but pins no domain (one message
+    /// that says so and lists what was ignored).
+    /// </exception>
+    public static PinningConfiguration Read(string xml, string sourceName, IList<string> warnings, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        XDocument document;
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-            document = XDocument.Load(reader);
-        }
-        catch (XmlException ex)
-        {
-            throw new PinningConfigurationException($"'{sourceName}' is not well-formed XML: {ex.Message}", ex);
-        }
-
-        if (document.Root?.Name.LocalName != "network-security-config")
-        {
-            throw new PinningConfigurationException($"'{sourceName}' has the root element '{document.Root?.Name.LocalName}'; expected 'network-security-config'.");
-        }
-
-        var errors = new List<string>();
-        var policies = new List<PinPolicyConfiguration>();
-        foreach (var config in document.Root.Descendants("domain-config"))
-        {
-            var pinSet = config.Element("pin-set");
-            if (pinSet is null)
-            {
-                continue;
-            }
-
-            var hosts = config.Elements("domain")
-                .Select(d => (string?)d.Attribute("includeSubdomains") == "true" ? "**." + d.Value.Trim() : d.Value.Trim())
-                .ToList();
-            var pins = new List<string>();
-            foreach (var pin in pinSet.Elements("pin"))
-            {
-                var digest = (string?)pin.Attribute("digest");
-                if (digest != "SHA-256")
-                {
-                    errors.Add($"'{sourceName}': pin '{pin.Value.Trim()}' has digest '{digest}'; only SHA-256 pins are supported.");
-                    continue;
-                }
-
-                pins.Add(SpkiPin.Prefix + pin.Value.Trim());
-            }
-
-            policies.Add(new PinPolicyConfiguration { Hosts = hosts, Pins = pins, Expires = (string?)pinSet.Attribute("expiration") });
-        }
-
-        if (policies.Count == 0 && errors.Count == 0)
-        {
-            errors.Add($"'{sourceName}' has no <domain-config> with a <pin-set>; there is nothing to pin.");
-        }
-
-        return errors.Count == 0 ? new PinningConfiguration { Policies = policies } : throw new PinningConfigurationException(errors);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(warnings);
+        return new AndroidNscReader(sourceName, warnings, now).Read(xml);
     }
 
     private static void Warn(IList<string> warnings, string where, IList<string>? values, string what, string consequence)

@@ -32,8 +32,21 @@ public sealed class PinningConfigurationException : PinsetFormatException
     {
     }
 
+    private PinningConfigurationException(string message, bool verbatim)
+        : base(message)
+    {
+        _ = verbatim;
+        Errors = [message];
+    }
+
     /// <summary>Every problem found, in document order.</summary>
     public IReadOnlyList<string> Errors { get; } = [];
+
+    /// <summary>
+    /// An exception whose message is <paramref name="message"/> as it stands, for a document that is valid in its own
+    /// format but gives Pinset nothing to pin: calling it "not valid" would send the reader looking for a mistake.
+    /// </summary>
+    internal static PinningConfigurationException Verbatim(string message) => new(message, verbatim: true);
 
     private static string Describe(IReadOnlyList<string> errors) => errors.Count == 1
         ? $"The pinning configuration is not valid: {errors[0]}"

@@ -94,6 +94,26 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Convert_AndroidWithWhatPinsetCannotExpress_PrintsTheReadersWarnings()
+    {
+        var xml = _fx.File("network_security_config.xml");
+        File.WriteAllText(xml, $"""
+            <network-security-config>
+              <domain-config>
+                <domain includeSubdomains="true">exchange.com</domain>
+                <pin-set><pin digest="SHA-256">{PinA.ToBase64()}</pin><pin digest="SHA-256">{PinB.ToBase64()}</pin></pin-set>
+                <trust-anchors><certificates src="user" overridePins="true"/></trust-anchors>
+              </domain-config>
+            </network-security-config>
+            """);
+        var run = await CliRunner.RunAsync("convert", xml, "--to", "json");
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Equal("**.exchange.com", PinningPolicy.Parse(run.Out).Policies.Single().Hosts.Single().ToString());
+        Assert.Contains("line 5: PINS BYPASSED: <certificates src=\"user\" overridePins=\"true\">", run.Error, StringComparison.Ordinal);
+        Assert.Contains("<trust-anchors> of the <domain-config> for 'exchange.com' and its subdomains", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Convert_EnforcedSinglePinFromAndroid_ConvertsWithWarning()
     {
         var xml = _fx.File("nsc.xml");

@@ -42,7 +42,12 @@ public static class AndroidNetworkSecurityConfig
             var pinSet = new XElement("pin-set");
             if (policy.Expires is not null)
             {
-                pinSet.SetAttributeValue("expiration", PolicyText.Expiry(policy)!.Value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                var expiry = PolicyText.Expiry(policy)!.Value;
+                pinSet.SetAttributeValue("expiration", expiry.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                if (expiry.UtcDateTime.TimeOfDay != TimeSpan.Zero)
+                {
+                    warnings.Add($"{where}: Android's expiration is a date; '{policy.Expires}' is written as {expiry.UtcDateTime:yyyy-MM-dd}, and Android ends the pins at the start of that day on the device's clock.");
+                }
             }
 
             foreach (var pin in policy.Pins)

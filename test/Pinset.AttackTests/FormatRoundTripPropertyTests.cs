@@ -42,7 +42,7 @@ public sealed class FormatRoundTripPropertyTests
             ReportUris = report ? ["https://reports.exchange.test/pins"] : [],
         };
 
-    public static TheoryData<string> Formats => new() { "json", "hpkp", "trustkit" };
+    public static TheoryData<string> Formats => new() { "json", "hpkp", "trustkit", "android" };
 
     [Theory]
     [MemberData(nameof(Formats))]
@@ -114,6 +114,7 @@ public sealed class FormatRoundTripPropertyTests
         {
             "json" => PinningConfigurationJsonWriter.Write(configuration),
             "hpkp" => string.Join('\n', HpkpHeader.Write(configuration, Now, warnings)),
+            "android" => AndroidNetworkSecurityConfig.Write(configuration, warnings),
             _ => TrustKitSettings.Write(configuration, warnings),
         };
     }
@@ -122,6 +123,7 @@ public sealed class FormatRoundTripPropertyTests
     {
         "json" => PinningConfigurationJson.Parse(text, "fuzz"),
         "hpkp" => HpkpHeader.Read(text, policy is null ? "api.exchange.test" : HostPattern.Parse(policy.Hosts[0]).Domain, Now, warnings),
+        "android" => AndroidNetworkSecurityConfig.Read(text, "fuzz", warnings, Now),
         _ => TrustKitSettings.Read(text, "fuzz", warnings),
     };
 

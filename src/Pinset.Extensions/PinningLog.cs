@@ -17,10 +17,10 @@ internal static partial class PinningLog
     [LoggerMessage(EventId = 4, EventName = "ReloadApplied", Level = LogLevel.Information, Message = "A new pinning configuration with {PolicyCount} policies is in force for new connections.")]
     public static partial void ReloadApplied(ILogger logger, int policyCount);
 
-    [LoggerMessage(EventId = 5, EventName = "ReloadRejected", Level = LogLevel.Error, Message = "A changed pinning configuration was refused with {ErrorCount} errors; the last good policy stays in force:\n{Errors}")]
+    [LoggerMessage(EventId = 5, EventName = "ReloadRejected", Level = LogLevel.Error, Message = "A changed pinning configuration was refused; the last good policy stays in force. What is wrong ({ErrorCount}):\n{Errors}")]
     public static partial void ReloadRejected(ILogger logger, int errorCount, string errors);
 
-    [LoggerMessage(EventId = 6, EventName = "ConfigurationRefused", Level = LogLevel.Critical, Message = "The pinning configuration was refused with {ErrorCount} errors; pinned connections cannot start:\n{Errors}")]
+    [LoggerMessage(EventId = 6, EventName = "ConfigurationRefused", Level = LogLevel.Critical, Message = "The pinning configuration was refused; pinned connections cannot start. What is wrong ({ErrorCount}):\n{Errors}")]
     public static partial void ConfigurationRefused(ILogger logger, int errorCount, string errors);
 
     [LoggerMessage(EventId = 7, EventName = "ReportSendFailed", Level = LogLevel.Warning, Message = "A pin-violation report for '{Host}' could not be delivered to '{ReportUri}' (attempt {Attempt} of {MaxAttempts}): {Problem}.")]

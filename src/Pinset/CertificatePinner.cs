@@ -67,8 +67,20 @@ public sealed class CertificatePinner
     public PinValidationResult Validate(string? host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors) =>
         Validate(host, 0, certificate, chain, sslPolicyErrors);
 
-    /// <summary>As <see cref="Validate(string?, X509Certificate?, X509Chain?, SslPolicyErrors)"/>, for a server on <paramref name="port"/> (0 when unknown), which refusing and flagged results carry for reports.</summary>
+    /// <summary>
+    /// As <see cref="Validate(string?, X509Certificate?, X509Chain?, SslPolicyErrors)"/>, for a server on
+    /// <paramref name="port"/> (0 when unknown), which refusing and flagged results carry for reports. Every result, from
+    /// an adapter's callback or a direct call, goes to <see cref="CertificatePinnerOptions.OnValidated"/>; if the observer
+    /// throws, this throws its exception (an adapter then refuses the connection).
+    /// </summary>
     public PinValidationResult Validate(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
+    {
+        var result = Judge(host, port, certificate, chain, sslPolicyErrors);
+        Options.OnValidated?.Invoke(result);
+        return result;
+    }
+
+    private PinValidationResult Judge(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
     {
         string name = HostName.TryNormalize(host, out var normalized, out var hostError) ? normalized : host ?? string.Empty;
         if (certificate is null || chain is null)

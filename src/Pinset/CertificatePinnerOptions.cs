@@ -23,8 +23,9 @@ public sealed record CertificatePinnerOptions
     public bool CheckCertificateRevocation { get; init; }
 
     /// <summary>
-    /// Called with every result on the handshake path, allowed or not: for logging, metrics and reports. Keep it fast;
-    /// if it throws, the connection is refused (fail closed).
+    /// Called with every result, allowed or not, from the adapters' callbacks, direct <c>Validate</c> calls and the
+    /// re-checks of pooled connections: for logging, metrics and reports. Keep it fast; if it throws, the connection is
+    /// refused (fail closed), and a direct <c>Validate</c> call throws.
     /// </summary>
     public Action<PinValidationResult>? OnValidated { get; init; }
 

@@ -56,7 +56,6 @@ internal sealed class PinningCallback(CertificatePinner pinner, bool trackConnec
         try
         {
             result = Pinner.Validate(host, port, certificate, chain, errors);
-            Pinner.Options.OnValidated?.Invoke(result);
         }
         catch (Exception ex)
         {

@@ -137,6 +137,8 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
         host.Reload(PinnedHost.Section(["**.com"], [TestPki.BackupPin]));
         var rejected = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 5);
         Assert.Contains("public suffix 'com'", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("What is wrong (1):", rejected.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 errors", rejected.Message, StringComparison.Ordinal);
         Assert.Equal("BTC-USD 97000.00", await client());
         Assert.Equal(_pki.Root.Pin, host.Services.GetRequiredService<CertificatePinning>().Pinner.Policy.Policies[0].Pins[0]);
     }

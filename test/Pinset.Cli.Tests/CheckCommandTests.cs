@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 
@@ -91,7 +90,7 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task Check_Report_PostsRfc7469ReportAndKeepsVerdict()
     {
-        using var collector = new ReportCollector();
+        await using var collector = await ReportEndpoint.StartAsync();
         await using var interceptor = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
         var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "reportUris": ["{{collector.Url}}", "http://127.0.0.1:1/dead"]}""");
         var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(interceptor), "--report", .. _fx.Reach(interceptor)]);
@@ -110,61 +109,5 @@ public sealed class CheckCommandTests : IDisposable
         using var parsed = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(served);
         Assert.Equal(_fx.Pki.InterceptorLeaf.Thumbprint, parsed.Thumbprint);
         Assert.Equal("PinMismatch", root.GetProperty("outcome").GetString());
-    }
-
-    /// <summary>A real HTTP endpoint on loopback that keeps what is posted to it.</summary>
-    private sealed class ReportCollector : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
-
-        public ReportCollector()
-        {
-            var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}/reports/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _loop = Task.Run(LoopAsync);
-        }
-
-        public string Url { get; }
-
-        public List<(string ContentType, string Body)> Reports { get; } = [];
-
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using var reader = new StreamReader(context.Request.InputStream);
-                var body = await reader.ReadToEndAsync();
-                lock (Reports)
-                {
-                    Reports.Add((context.Request.ContentType ?? string.Empty, body));
-                }
-
-                context.Response.StatusCode = 204;
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
     }
 }

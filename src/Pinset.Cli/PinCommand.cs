@@ -32,7 +32,15 @@ internal static class PinCommand
         return command;
     }
 
-    private sealed record PinGroup(string Target, string? Host, bool Trusted, IReadOnlyList<(ChainCertificate? Certificate, PinSource? Source, bool OnPath)> Items);
+    private sealed record PinGroup(string Target, string? Host, bool Trusted, IReadOnlyList<PinItem> Items);
+
+    /// <summary>One certificate of a server's chain, or one key read from a file; <paramref name="IsLeafKey"/> when it is a server's own key.</summary>
+    private sealed record PinItem(ChainCertificate? Certificate, PinSource? Source, bool OnPath, bool IsLeafKey)
+    {
+        public SpkiPin? Pin => Certificate is not null ? Certificate.Pin : Source!.Pin;
+
+        public string Subject => Certificate?.Subject ?? Source!.Subject ?? "(public key)";
+    }
 
     private static async Task<PinGroup> ReadAsync(string target, ConnectionSettings settings, bool insecure, CliOutput output, CancellationToken cancel)
     {
@@ -46,7 +54,7 @@ internal static class PinCommand
             try
             {
                 var sources = PinSource.ReadAll(await File.ReadAllBytesAsync(target, cancel).ConfigureAwait(false), target);
-                return new PinGroup(target, null, true, [.. sources.Select(s => ((ChainCertificate?)null, (PinSource?)s, true))]);
+                return new PinGroup(target, null, true, [.. sources.Select(s => new PinItem(null, s, true, !s.IsCertificateAuthority))]);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -71,8 +79,8 @@ internal static class PinCommand
         }
 
         var onPath = probe.ValidatedChain.Select(c => c.Fingerprint).ToHashSet();
-        var items = probe.ValidatedChain.Select(c => ((ChainCertificate?)c, (PinSource?)null, true))
-            .Concat(probe.Served.Where(c => !onPath.Contains(c.Fingerprint)).Select(c => ((ChainCertificate?)c, (PinSource?)null, false)))
+        var items = probe.ValidatedChain.Select((c, i) => new PinItem(c, null, true, i == 0))
+            .Concat(probe.Served.Where(c => !onPath.Contains(c.Fingerprint)).Select(c => new PinItem(c, null, false, false)))
             .ToList();
         return new PinGroup(server.ToString(), probe.TlsName, probe.PlatformTrusted, items);
     }
@@ -88,9 +96,9 @@ internal static class PinCommand
                     output.Out.WriteLine($"# {group.Target}");
                 }
 
-                foreach (var (certificate, source, onPath) in group.Items)
+                foreach (var item in group.Items)
                 {
-                    output.Out.WriteLine(certificate is not null ? Line(certificate, onPath) : Line(source!));
+                    output.Out.WriteLine(item.Certificate is not null ? Line(item.Certificate, item.OnPath) : Line(item.Source!));
                 }
             }
 
@@ -114,7 +122,24 @@ internal static class PinCommand
             return;
         }
 
-        var pins = groups.SelectMany(g => g.Items).Where(i => i.OnPath).Select(i => (i.Certificate?.Pin ?? i.Source?.Pin)?.ToString()).OfType<string>().Distinct().ToList();
+        var onPath = groups.SelectMany(g => g.Items).Where(i => i.OnPath && i.Pin is not null).ToList();
+        if (format == PolicyFormat.Curl)
+        {
+            // curl compares the server's own key only: a CA's pin in its list could never match, so it is left out, by name.
+            var left = onPath.Where(i => !i.IsLeafKey).ToList();
+            onPath = [.. onPath.Where(i => i.IsLeafKey)];
+            if (onPath.Count == 0)
+            {
+                throw new CliException(ExitCodes.BadInput, $"None of the targets holds a server's own (leaf) key, and curl's --pinnedpubkey compares only that key: the CA pins {Describe(left)} would never match under curl. Give the server, or its leaf certificate.");
+            }
+
+            if (left.Count > 0)
+            {
+                output.Warn($"curl's --pinnedpubkey compares only the server's own (leaf) key; left out the CA pins {Describe(left)}, which never match under curl.");
+            }
+        }
+
+        var pins = onPath.Select(i => i.Pin!.Value.ToString()).Distinct().ToList();
         var name = host ?? groups.Select(g => g.Host).FirstOrDefault(h => h is not null);
         if (name is null && format != PolicyFormat.Curl)
         {
@@ -123,13 +148,15 @@ internal static class PinCommand
 
         var configuration = new PinningConfiguration { Policies = [new PinPolicyConfiguration { Hosts = [name ?? "localhost"], Pins = pins }] };
         var warnings = new List<string>();
-        output.Out.Write(PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings));
+        output.Out.Write(PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings, onPath.Where(i => i.IsLeafKey).Select(i => i.Pin!.Value).ToHashSet()));
         warnings.ForEach(output.Warn);
         if (pins.Count < 2)
         {
             output.Warn("only one pin: an enforced policy also needs a backup pin that is not in today's chain ('pinset backup-key' makes one).");
         }
     }
+
+    private static string Describe(IEnumerable<PinItem> items) => string.Join(", ", items.Select(i => $"{i.Pin} ({i.Subject})"));
 
     private static string Line(ChainCertificate certificate, bool onPath) =>
         $"{certificate.Pin?.ToString() ?? "(no key found)"}  {certificate.Subject}  issuer={certificate.Issuer}  expires={certificate.NotAfter.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}  key={certificate.KeyAlgorithm}"
@@ -147,16 +174,17 @@ internal static class PinCommand
         json.WriteString("target", group.Target);
         json.WriteBoolean("trusted", group.Trusted);
         json.WriteStartArray("certificates");
-        foreach (var (certificate, source, onPath) in group.Items)
+        foreach (var item in group.Items)
         {
-            if (certificate is not null)
+            if (item.Certificate is not null)
             {
-                JsonDocumentWriter.WriteCertificate(json, certificate, onPath);
+                JsonDocumentWriter.WriteCertificate(json, item.Certificate, item.OnPath);
                 continue;
             }
 
+            var source = item.Source!;
             json.WriteStartObject();
-            json.WriteString("pin", source!.Pin.ToString());
+            json.WriteString("pin", source.Pin.ToString());
             json.WriteString("kind", source.Kind.ToString());
             json.WriteString("subject", source.Subject);
             json.WriteString("issuer", source.Issuer);

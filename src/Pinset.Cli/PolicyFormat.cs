@@ -13,10 +13,11 @@ internal static class PolicyFormat
     public static string[] All { get; } = [Json, Curl, Hpkp, OkHttp, TrustKit, AndroidNsc];
 
     /// <summary>The configuration in <paramref name="format"/>; what the target cannot express goes to <paramref name="warnings"/>.</summary>
-    public static string Write(string format, PinningConfiguration configuration, DateTimeOffset now, List<string> warnings) => format switch
+    /// <paramref name="leafPins"/> are pins known to be servers' own keys (for curl, which compares only those).
+    public static string Write(string format, PinningConfiguration configuration, DateTimeOffset now, List<string> warnings, IReadOnlySet<SpkiPin>? leafPins = null) => format switch
     {
         Json => PinningConfigurationJsonWriter.Write(configuration),
-        Curl => EcosystemSnippets.Curl(configuration, warnings),
+        Curl => EcosystemSnippets.Curl(configuration, warnings, leafPins ?? new HashSet<SpkiPin>()),
         Hpkp => string.Join('\n', HpkpHeader.Write(configuration, now, warnings)) + "\n",
         OkHttp => EcosystemSnippets.OkHttp(configuration, warnings),
         TrustKit => TrustKitSettings.Write(configuration, warnings),

@@ -12,12 +12,20 @@ public static class EcosystemSnippets
     /// <summary>
     /// curl's <c>sha256//a;sha256//b</c>, one line per policy; with several policies each line follows a <c># hosts</c>
     /// comment. curl pins only the server's own key and has no hosts, expiry, report-only mode, report URIs, banned or
-    /// certificate pins: each of these that the policy has is a warning.
+    /// certificate pins: each of these that the policy has is a warning. A policy file does not say which pins are a
+    /// leaf's key, so every pin is named in a warning: a CA key's pin never matches under curl.
     /// </summary>
-    public static string Curl(PinningConfiguration configuration, IList<string> warnings)
+    public static string Curl(PinningConfiguration configuration, IList<string> warnings) => Curl(configuration, warnings, new HashSet<SpkiPin>());
+
+    /// <summary>
+    /// As <see cref="Curl(PinningConfiguration, IList{string})"/>, where the pins in <paramref name="leafPins"/> are known to
+    /// be servers' own (leaf) keys: only the other pins are named in the warning that a CA key's pin never matches.
+    /// </summary>
+    public static string Curl(PinningConfiguration configuration, IList<string> warnings, IReadOnlySet<SpkiPin> leafPins)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(warnings);
+        ArgumentNullException.ThrowIfNull(leafPins);
         var text = new StringBuilder();
         for (int i = 0; i < configuration.Policies.Count; i++)
         {
@@ -28,8 +36,16 @@ public static class EcosystemSnippets
                 text.Append("# ").AppendJoin(", ", policy.Hosts).Append('\n');
             }
 
-            text.AppendJoin(';', PolicyText.Pins(policy).Select(p => p.ToCurlString())).Append('\n');
-            warnings.Add($"{where}: curl's --pinnedpubkey compares only the server's own (leaf) key; a pin of a CA key in this policy never matches under curl. Keep the leaf pins ('pinset pin HOST' prints them) for curl.");
+            var pins = PolicyText.Pins(policy).ToList();
+            text.AppendJoin(';', pins.Select(p => p.ToCurlString())).Append('\n');
+            var unknown = pins.Where(p => !leafPins.Contains(p)).Select(p => p.ToString()).ToList();
+            if (unknown.Count > 0)
+            {
+                warnings.Add($"{where}: curl's --pinnedpubkey compares only the server's own (leaf) key, so a CA key's pin never matches under curl; "
+                    + $"{(unknown.Count == 1 ? "this pin is" : "these pins are")} not known to be a leaf's key: {string.Join(", ", unknown)}. "
+                    + "Give curl the leaf's pins ('pinset pin HOST --format curl' prints them).");
+            }
+
             warnings.Add($"{where}: curl's pins apply to whatever host the command names; use them only with '{string.Join("', '", policy.Hosts)}'.");
             if (policy.Expires is not null)
             {

@@ -38,6 +38,12 @@ public sealed record PinSource
     /// <summary>The SHA-256 fingerprint of a certificate; null otherwise.</summary>
     public CertificateFingerprint? Fingerprint { get; private init; }
 
+    /// <summary>
+    /// True for a certificate whose basic constraints make it a CA's; false for any other certificate, key or request.
+    /// A CA key's pin never matches where only the server's own key is compared (curl's <c>--pinnedpubkey</c>).
+    /// </summary>
+    public bool IsCertificateAuthority { get; private init; }
+
     /// <summary>Reads every key in PEM text or DER bytes, in order.</summary>
     /// <exception cref="PinsetFormatException">
     /// The content is empty, is neither PEM nor DER, holds a PEM block that is truncated or is not a certificate,
@@ -88,6 +94,7 @@ public sealed record PinSource
                 Issuer = certificate.Issuer,
                 NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
                 Fingerprint = CertificateFingerprint.FromDer(der),
+                IsCertificateAuthority = certificate.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: true },
             };
         }
         catch (CryptographicException ex)

@@ -166,7 +166,7 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Equal($"{PinA.ToCurlString()};{PinB.ToCurlString()}\n", run.Out);
         string[] expected =
         [
-            "compares only the server's own (leaf) key",
+            $"compares only the server's own (leaf) key, so a CA key's pin never matches under curl; these pins are not known to be a leaf's key: {PinA}, {PinB}.",
             "use them only with 'api.exchange.com'",
             "curl has no expiry",
             "curl has no report-only mode; the pins are enforced",

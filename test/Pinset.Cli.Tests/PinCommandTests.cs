@@ -93,18 +93,41 @@ public sealed class PinCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Pin_FormatCurl_AcceptedByCurlAndWrongPinsRefused()
+    public async Task Pin_FormatCurl_PrintsTheLeafPinAndNamesTheCaPinsLeftOut()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
         var run = await CliRunner.RunAsync(["pin", CliFixture.Target(server), "--format", "curl", .. _fx.Reach(server)]);
         Assert.True(run.Exit == 0, run.ToString());
-        var pinned = run.Out.Trim();
-        Assert.Matches("^sha256//[^;]+;sha256//[^;]+;sha256//[^;]+$", pinned);
+        Assert.Equal(_fx.Pki.LeafPin.ToCurlString() + "\n", run.Out);
+        var warning = Assert.Single(run.Error.Split('\n'), l => l.Contains("left out the CA pins", StringComparison.Ordinal));
+        Assert.Contains($"{_fx.Pki.Intermediate.Pin} ({_fx.Pki.Intermediate.Certificate.Subject})", warning, StringComparison.Ordinal);
+        Assert.Contains($"{_fx.Pki.Root.Pin} ({_fx.Pki.Root.Certificate.Subject})", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("not known to be a leaf's key", run.Error, StringComparison.Ordinal);
         var rootOnly = _fx.File("root.pem");
         File.WriteAllText(rootOnly, _fx.Pki.Root.Certificate.ExportCertificatePem());
 
-        Assert.Equal(0, Curl(server, rootOnly, pinned));
+        // What the warning says, shown with curl itself: the printed pin passes, a CA's pin never does, a wrong one fails.
+        Assert.Equal(0, Curl(server, rootOnly, run.Out.Trim()));
+        Assert.Equal(90, Curl(server, rootOnly, _fx.Pki.Intermediate.Pin.ToCurlString()));
         Assert.Equal(90, Curl(server, rootOnly, TestPki.BackupPin.ToCurlString()));
+    }
+
+    [Fact]
+    public async Task Pin_FormatCurl_FilesKeepTheLeafAndLeaveTheCaOutByName()
+    {
+        var leaf = _fx.File("leaf.pem");
+        var intermediate = _fx.File("int.pem");
+        File.WriteAllText(leaf, _fx.Pki.Leaf.ExportCertificatePem());
+        File.WriteAllText(intermediate, _fx.Pki.Intermediate.Certificate.ExportCertificatePem());
+        var run = await CliRunner.RunAsync("pin", leaf, intermediate, "--format", "curl");
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Equal(_fx.Pki.LeafPin.ToCurlString() + "\n", run.Out);
+        Assert.Contains($"left out the CA pins {_fx.Pki.Intermediate.Pin}", run.Error, StringComparison.Ordinal);
+
+        var caOnly = await CliRunner.RunAsync("pin", intermediate, "--format", "curl");
+        Assert.Equal(2, caOnly.Exit);
+        Assert.Equal(string.Empty, caOnly.Out);
+        Assert.Contains($"the CA pins {_fx.Pki.Intermediate.Pin} ({_fx.Pki.Intermediate.Certificate.Subject}) would never match under curl", caOnly.Error, StringComparison.Ordinal);
     }
 
     [Fact]

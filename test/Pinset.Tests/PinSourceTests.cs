@@ -17,6 +17,21 @@ public sealed class PinSourceTests : IDisposable
     };
 
     [Theory]
+    [InlineData("basicConstraints=critical,CA:TRUE", true)]
+    [InlineData("basicConstraints=CA:FALSE", false)]
+    [InlineData(null, false)]
+    public void ReadAll_Certificate_IsCertificateAuthorityAsOpenSslWroteIt(string? extension, bool expected)
+    {
+        string key = _dir.File("ca.key"), cert = _dir.File("ca.crt");
+        OpenSsl.Run(_dir.Path, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key);
+        // openssl req -x509 adds CA:TRUE unless told otherwise; -config /dev/null with no extensions writes none at all.
+        string[] extensions = extension is null ? ["-config", "/dev/null", "-subj", "/CN=none"] : ["-subj", "/CN=some", "-addext", extension];
+        OpenSsl.Run(_dir.Path, ["req", "-new", "-x509", "-key", key, "-days", "30", "-out", cert, .. extensions]);
+        var source = Assert.Single(PinSource.ReadAll(File.ReadAllBytes(cert), cert));
+        Assert.Equal(expected, source.IsCertificateAuthority);
+    }
+
+    [Theory]
     [MemberData(nameof(Keys))]
     public void ReadAll_EveryFormOfOneKey_MatchesOpenSsl(string name, string[] generate, string algorithm)
     {

@@ -1,15 +1,20 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Pinset.Cli;
 
-/// <summary>Writes the one JSON document a command prints with <c>--json</c>.</summary>
+/// <summary>
+/// Writes the one JSON document a command prints with <c>--json</c>. It is read by people and by grep as much as by
+/// programs: pins, subjects and hosts are plain text (relaxed escaping: a pin's <c>+</c> is not <c>\u002B</c>), and
+/// the document is still valid JSON (quotes, backslashes and control characters are escaped).
+/// </summary>
 internal static class JsonDocumentWriter
 {
     public static string Write(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             body(json);
         }

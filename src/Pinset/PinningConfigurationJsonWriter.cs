@@ -6,12 +6,16 @@ namespace Pinset;
 /// <summary>Writes a configuration as the JSON document <see cref="PinningConfigurationJson"/> reads, with default values left out.</summary>
 public static class PinningConfigurationJsonWriter
 {
-    /// <summary>The document, indented, ending with a newline.</summary>
+    /// <summary>
+    /// The document, indented, ending with a newline. Pins, hosts and URIs are written as plain text (a pin's <c>+</c> is
+    /// not <c>\u002B</c>), so a pin printed by <c>pinset pin</c> is found in the file by eye and by grep; quotes,
+    /// backslashes and control characters are still escaped, so the document is valid JSON.
+    /// </summary>
     public static string Write(PinningConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartObject("pinning");

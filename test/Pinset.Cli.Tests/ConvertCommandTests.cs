@@ -174,4 +174,23 @@ public sealed class ConvertCommandTests : IDisposable
         ];
         Assert.All(expected, text => Assert.Contains(text, run.Error, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Convert_ToJson_WritesPinsAndHostsAsPlainText()
+    {
+        // This pin has a '+', which a strict JSON encoder writes as \u002B: a pin copied from 'pinset pin' could not be found in the file.
+        var plus = SpkiPin.FromSubjectPublicKeyInfo("plus11"u8);
+        Assert.Contains('+', plus.ToString());
+        var policy = _fx.Policy($$"""{"hosts": ["api.exchange.com"], "pins": ["{{plus}}", "{{PinB}}"], "reportUris": ["https://r.exchange.com/?a=1&b='2'"]}""");
+        var run = await CliRunner.RunAsync("convert", policy, "--to", "json");
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Contains($"\"{plus}\"", run.Out, StringComparison.Ordinal);
+        Assert.Contains("\"https://r.exchange.com/?a=1&b='2'\"", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", run.Out, StringComparison.Ordinal);
+        Assert.Equal(plus.ToString(), PinningConfigurationJson.Parse(run.Out).Policies[0].Pins[0]);
+
+        var document = await CliRunner.RunAsync("convert", policy, "--to", "json", "--json");
+        Assert.Contains(plus.ToString(), document.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", document.Out, StringComparison.Ordinal);
+    }
 }

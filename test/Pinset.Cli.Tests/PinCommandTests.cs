@@ -142,6 +142,23 @@ public sealed class PinCommandTests : IDisposable
         Assert.True(certificates[0].GetProperty("onValidatedPath").GetBoolean());
     }
 
+    [Fact]
+    public async Task Pin_Json_WritesSubjectsAndPinsAsPlainText()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=api.exchange.test, O=Bob's Exchange & Co", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var file = _fx.File("bob.pem");
+        File.WriteAllText(file, certificate.ExportCertificatePem());
+        var run = await CliRunner.RunAsync("pin", file, "--json");
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Contains(certificate.Subject, run.Out, StringComparison.Ordinal);
+        Assert.Contains($"\"{SpkiPin.FromCertificate(certificate)}\"", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", run.Out, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(certificate.Subject, json.RootElement.GetProperty("targets")[0].GetProperty("certificates")[0].GetProperty("subject").GetString());
+    }
+
     [Theory]
     [InlineData("garbage", "this is not a certificate", "is not a DER certificate")]
     [InlineData("truncated.pem", "-----BEGIN CERTIFICATE-----\nMIIB", "truncated or malformed")]

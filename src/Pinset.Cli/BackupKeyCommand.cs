@@ -15,7 +15,7 @@ internal static class BackupKeyCommand
         algorithm.AcceptOnlyFromAmong("ec-p256", "ec-p384", "rsa-2048", "rsa-3072");
         var name = new Option<string>("--name") { HelpName = "NAME", Description = "The file name stem: NAME.key.pem and NAME.csr.pem.", DefaultValueFactory = _ => "backup" };
         var command = new Command("backup-key", "Generate a backup key pair and CSR, and print the pin to add to the policy now.") { outDir, subject, algorithm, name };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) =>
         {
             var dir = parse.GetValue(outDir)!;
             var stem = parse.GetValue(name)!;
@@ -57,8 +57,24 @@ internal static class BackupKeyCommand
             var request = key is RSA rsa
                 ? new CertificateRequest(distinguishedName, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
                 : new CertificateRequest(distinguishedName, (ECDsa)key, HashAlgorithmName.SHA256);
-            WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
-            File.WriteAllText(csrPath, request.CreateSigningRequestPem() + "\n");
+            // Both files are staged whole, and renamed into place only if the command was not interrupted meanwhile; the
+            // key first, never over an existing one, and taken back if the request cannot follow it.
+            using (var stagedKey = StagedFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite))
+            using (var stagedRequest = StagedFile.Write(csrPath, request.CreateSigningRequestPem() + "\n"))
+            {
+                cancel.ThrowIfCancellationRequested();
+                stagedKey.Commit(overwrite: false);
+                try
+                {
+                    stagedRequest.Commit(overwrite: false);
+                }
+                catch (CliException)
+                {
+                    stagedKey.Revert();
+                    throw;
+                }
+            }
+
             var pin = SpkiPin.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo());
             if (parse.GetValue(json))
             {
@@ -79,27 +95,8 @@ internal static class BackupKeyCommand
                 output.Error.WriteLine("Add the pin above to your policy's 'pins' now, keep the key offline, and use the CSR when the current key is rotated out.");
             }
 
-            return ExitCodes.Success;
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
-    }
-
-    private static void WritePrivate(string path, string pem)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options);
-            writer.Write(pem + "\n");
-        }
-        catch (IOException ex) when (File.Exists(path))
-        {
-            throw new CliException(ExitCodes.BadInput, $"'{path}' already exists; a backup key is never overwritten.", ex);
-        }
     }
 }

@@ -27,7 +27,7 @@ internal static class CheckReporter
                         output.Warn($"the report for '{finding.Target}' to '{uri}' was answered {(int)response.StatusCode} {response.ReasonPhrase}.");
                     }
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
                 {
                     output.Warn($"the report for '{finding.Target}' could not be sent to '{uri}': {(ex is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} seconds" : ex.Message)}.");
                 }

@@ -11,8 +11,9 @@ internal static class ConvertCommand
         var to = new Option<string>("--to") { Description = "The form to write.", Required = true };
         to.AcceptOnlyFromAmong(PolicyFormat.All);
         var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host an HPKP header was served by (required to read one)." };
-        var command = new Command("convert", "Convert a policy between Pinset JSON, curl, HPKP, OkHttp, TrustKit and Android formats.") { file, to, host };
-        command.SetAction(parse =>
+        var outputFile = new Option<string?>("--output", "-o") { HelpName = "FILE", Description = "Write the converted policy to FILE (whole, or not at all) instead of standard output." };
+        var command = new Command("convert", "Convert a policy between Pinset JSON, curl, HPKP, OkHttp, TrustKit and Android formats.") { file, to, host, outputFile };
+        command.SetAction((parse, cancel) =>
         {
             var path = parse.GetValue(file)!;
             var warnings = new List<string>();
@@ -20,6 +21,13 @@ internal static class ConvertCommand
             warnings.AddRange(Validate(configuration));
             var format = parse.GetValue(to)!;
             var text = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
+            if (parse.GetValue(outputFile) is { } target)
+            {
+                using var staged = StagedFile.Write(target, text);
+                cancel.ThrowIfCancellationRequested();
+                staged.Commit(overwrite: true);
+            }
+
             if (parse.GetValue(json))
             {
                 output.Out.WriteLine(JsonDocumentWriter.Write(w =>
@@ -27,17 +35,22 @@ internal static class ConvertCommand
                     w.WriteStartObject();
                     w.WriteString("format", format);
                     w.WriteString("output", text);
+                    w.WriteString("outputFile", parse.GetValue(outputFile));
                     JsonDocumentWriter.WriteStrings(w, "warnings", warnings);
                     w.WriteEndObject();
                 }));
             }
             else
             {
-                output.Out.Write(text);
+                if (parse.GetValue(outputFile) is null)
+                {
+                    output.Out.Write(text);
+                }
+
                 warnings.ForEach(output.Warn);
             }
 
-            return ExitCodes.Success;
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

@@ -25,7 +25,7 @@ internal static class PinsetCli
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, CliOutput output, CancellationToken cancel)
+    public static async Task<int> RunAsync(string[] args, CliOutput output, Interruption interruption)
     {
         var parse = Build(output).Parse(args);
         if (parse.Errors.Count > 0)
@@ -41,7 +41,15 @@ internal static class PinsetCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error, EnableDefaultExceptionHandler = false }, cancel).ConfigureAwait(false);
+            // Signals are Interruption's, not System.CommandLine's (ProcessTerminationTimeout = null), so the exit code
+            // tells Ctrl-C (130) from SIGTERM (143) and an interrupted command is never reported as a timeout.
+            var configuration = new InvocationConfiguration { Output = output.Out, Error = output.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parse.InvokeAsync(configuration, interruption.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (interruption.ExitCode is { } interrupted)
+        {
+            // Whatever the cancelled work threw on its way out: quietly, as curl and git end on Ctrl-C.
+            return interrupted;
         }
         catch (CliException ex)
         {

@@ -1,3 +1,4 @@
 using Pinset.Cli;
 
-return await PinsetCli.RunAsync(args, CliOutput.ForConsole(), CancellationToken.None).ConfigureAwait(false);
+using var interruption = Interruption.ForProcess();
+return await PinsetCli.RunAsync(args, CliOutput.ForConsole(), interruption).ConfigureAwait(false);

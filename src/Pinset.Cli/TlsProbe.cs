@@ -44,7 +44,7 @@ internal static class TlsProbe
                 await socket.ConnectAsync(new DnsEndPoint(target.Host, target.Port), timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
                 ? $"Could not connect to '{target}': no answer within {settings.Timeout.TotalSeconds:0.#} seconds."
@@ -78,7 +78,7 @@ internal static class TlsProbe
         {
             await tls.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (seen is null && ex is AuthenticationException or IOException or OperationCanceledException)
+        catch (Exception ex) when (seen is null && ex is AuthenticationException or IOException or OperationCanceledException && !cancel.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
                 ? $"The TLS handshake with '{target}' did not finish within {settings.Timeout.TotalSeconds:0.#} seconds."

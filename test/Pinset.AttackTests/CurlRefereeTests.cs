@@ -20,7 +20,7 @@ public sealed class CurlRefereeTests(ChainAttackServers servers) : IClassFixture
         foreach (var site in new[] { "genuine-ec", "genuine-rsa" })
         {
             var printed = await PinsetCommand.RunAsync("pin", $"{ChainAttackServers.Host}:{servers.Nginx.Port(site)}", "--ca-file", roots, "--format", "curl");
-            leafPins.Add(printed.Trim().Split(';')[0]);
+            leafPins.Add(printed.Trim());
         }
 
         var policy = PinningPolicy.Create(new PinningConfiguration

@@ -5,8 +5,7 @@ internal static class PinsetCommand
 {
     public static async Task<string> RunAsync(params string[] arguments)
     {
-        var dotnet = new ExternalTool(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
-        var (exit, output, error) = await dotnet.RunAsync([Path.Combine(AppContext.BaseDirectory, "Pinset.Cli.dll"), .. arguments]);
+        var (exit, output, error) = await PinsetProcess.RunAsync(arguments);
         return exit == 0 ? output : throw new InvalidOperationException($"pinset {string.Join(' ', arguments)} exited {exit}: {error}{output}");
     }
 }

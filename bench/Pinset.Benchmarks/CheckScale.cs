@@ -74,7 +74,7 @@ internal static class CheckScale
 
             using var output = new StringWriter();
             using var error = new StringWriter();
-            var cli = new CliOutput(output, error, interactive: false);
+            var cli = new CliConsole(output, error, interactive: false);
             long before = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             int exit = await PinsetCli.RunAsync([.. args], cli, CancellationToken.None);

@@ -7,7 +7,7 @@ namespace Pinset.Cli;
 /// <summary><c>pinset backup-key</c>: make the next key before it is needed, and print its pin to add to the policy now.</summary>
 internal static class BackupKeyCommand
 {
-    public static Command Create(CliOutput output, Option<bool> json)
+    public static Command Create(CliConsole output, Option<bool> json)
     {
         var outDir = new Option<DirectoryInfo>("--out") { HelpName = "DIR", Description = "The directory to write the key and CSR to (created if missing).", Required = true };
         var subject = new Option<string>("--subject") { HelpName = "DN", Description = "The CSR's subject, such as \"CN=api.exchange.com\".", Required = true };

@@ -11,9 +11,9 @@ namespace Pinset.Cli;
 /// </summary>
 internal static class CheckCommand
 {
-    public static Command Create(CliOutput output, Option<bool> json)
+    public static Command Create(CliConsole output, Option<bool> json)
     {
-        var policyFile = new Argument<FileInfo>("policy") { Description = "The policy file to check." };
+        var policyFile = new Argument<string>("policy") { Description = "The policy file to check ('-' reads standard input)." };
         var targets = new Argument<string[]>("target") { Description = "Servers to check (default: every exact host of the policy on port 443).", Arity = ArgumentArity.ZeroOrMore };
         var warnDays = new Option<int>("--warn-days") { HelpName = "DAYS", Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
         var concurrency = new Option<int>("--concurrency") { HelpName = "N", Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };
@@ -23,9 +23,9 @@ internal static class CheckCommand
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
-            var settings = connection.Read(parse);
+            var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
             var path = parse.GetValue(policyFile)!;
-            var policy = PinningPolicy.Load(path.FullName);
+            var policy = await PolicyFile.LoadAsync(path, output, cancel).ConfigureAwait(false);
             int days = parse.GetValue(warnDays);
             int bound = parse.GetValue(concurrency);
             if (days < 0 || bound is < 1 or > 256)
@@ -47,18 +47,18 @@ internal static class CheckCommand
         return command;
     }
 
-    private static List<ServerTarget> Targets(string[] given, PinningPolicy policy, FileInfo path)
+    private static List<ServerTarget> Targets(string[] given, PinningPolicy policy, string path)
     {
         if (given.Length == 0)
         {
             var exact = policy.Policies.SelectMany(p => p.Hosts).Where(h => h.Kind == HostPatternKind.Exact).Select(h => new ServerTarget(h.Domain, 443)).ToList();
-            return exact.Count > 0 ? exact : throw new CliException(ExitCodes.BadInput, $"'{path}' has only wildcard host patterns; name the servers to check as targets.");
+            return exact.Count > 0 ? exact : throw new CliException(ExitCodes.BadInput, $"'{InputFile.Display(path)}' has only wildcard host patterns; name the servers to check as targets.");
         }
 
         return [.. given.Select(text => ServerTarget.TryParse(text, out var target, out var error) ? target : throw new CliException(ExitCodes.BadInput, error))];
     }
 
-    private static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliOutput output, CancellationToken cancel)
+    private static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliConsole output, CancellationToken cancel)
     {
         // A fixed set of workers takes the next server as each finishes: in flight at once are at most 'bound' probes,
         // and nothing is allocated ahead for the servers still waiting.
@@ -152,7 +152,7 @@ internal static class CheckCommand
         return risks;
     }
 
-    private static void Print(CliOutput output, CheckFinding[] findings, bool asJson)
+    private static void Print(CliConsole output, CheckFinding[] findings, bool asJson)
     {
         if (asJson)
         {

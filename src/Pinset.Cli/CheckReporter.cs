@@ -10,7 +10,7 @@ internal static class CheckReporter
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static async Task SendAsync(IEnumerable<CheckFinding> findings, CliOutput output, CancellationToken cancel)
+    public static async Task SendAsync(IEnumerable<CheckFinding> findings, CliConsole output, CancellationToken cancel)
     {
         using var client = new HttpClient { Timeout = Timeout };
         foreach (var finding in findings.Where(f => f.Failed && f.Result?.Policy is { ReportUris.Count: > 0 }))

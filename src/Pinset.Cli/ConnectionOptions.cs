@@ -8,7 +8,7 @@ namespace Pinset.Cli;
 /// <summary>The options every connecting command shares, like curl's: --ca-file, --resolve, --sni, --timeout.</summary>
 internal sealed class ConnectionOptions
 {
-    public Option<FileInfo?> CaFile { get; } = new("--ca-file") { HelpName = "FILE", Description = "Trust the root certificates in this PEM file instead of the system store (like curl's --cacert)." };
+    public Option<string?> CaFile { get; } = new("--ca-file", "--cacert") { HelpName = "FILE", Description = "Trust the root certificates in this PEM (or DER) file instead of the system store; '-' reads standard input." };
 
     public Option<string[]> Resolve { get; } = new("--resolve") { HelpName = "HOST:PORT:ADDR", Description = "Connect HOST:PORT to ADDR instead of resolving it (like curl's --resolve). Repeatable.", AllowMultipleArgumentsPerToken = false };
 
@@ -24,7 +24,7 @@ internal sealed class ConnectionOptions
         command.Options.Add(Timeout);
     }
 
-    public ConnectionSettings Read(ParseResult parse)
+    public async Task<ConnectionSettings> ReadAsync(ParseResult parse, CliConsole console, CancellationToken cancel)
     {
         double seconds = parse.GetValue(Timeout);
         if (!(seconds > 0 && seconds <= 3600))
@@ -38,39 +38,36 @@ internal sealed class ConnectionOptions
             resolves.Add(ResolveEntry.Parse(entry));
         }
 
-        return new ConnectionSettings(ReadRoots(parse.GetValue(CaFile)), resolves, parse.GetValue(Sni), TimeSpan.FromSeconds(seconds));
+        var roots = parse.GetValue(CaFile) is { } caFile ? await ReadRootsAsync(caFile, console, cancel).ConfigureAwait(false) : null;
+        return new ConnectionSettings(roots, resolves, parse.GetValue(Sni), TimeSpan.FromSeconds(seconds));
     }
 
-    private static X509Certificate2Collection? ReadRoots(FileInfo? file)
+    /// <summary>The CA certificates of a PEM bundle or a DER certificate, read once (a pipe or <c>/dev/stdin</c> can be read only once).</summary>
+    private static async Task<X509Certificate2Collection> ReadRootsAsync(string file, CliConsole console, CancellationToken cancel)
     {
-        if (file is null)
-        {
-            return null;
-        }
-
-        byte[] content;
+        var content = await console.Files.ReadAsync(file, "--ca-file a PEM file of CA certificates", cancel).ConfigureAwait(false);
+        string name = InputFile.Display(file);
         try
         {
-            content = File.ReadAllBytes(file.FullName);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException(ExitCodes.BadInput, $"--ca-file '{file}' cannot be read: {ex.Message}", ex);
-        }
-
-        try
-        {
-            var roots = new X509Certificate2Collection();
-            foreach (var source in PinSource.ReadAll(content, file.ToString()))
+            foreach (var source in PinSource.ReadAll(content, name))
             {
                 if (source.Kind != PinSourceKind.Certificate)
                 {
-                    throw new CliException(ExitCodes.BadInput, $"--ca-file '{file}' holds a {source.Kind}; expected only CA certificates.");
+                    throw new CliException(ExitCodes.BadInput, $"--ca-file '{name}' holds a {source.Kind}; expected only CA certificates.");
                 }
             }
 
-            roots.ImportFromPemFile(file.FullName);
-            return roots.Count > 0 ? roots : throw new CliException(ExitCodes.BadInput, $"--ca-file '{file}' holds no PEM certificate.");
+            var roots = new X509Certificate2Collection();
+            if (content.AsSpan().IndexOf("-----BEGIN"u8) >= 0)
+            {
+                roots.ImportFromPem(System.Text.Encoding.ASCII.GetString(content));
+            }
+            else
+            {
+                roots.Add(X509CertificateLoader.LoadCertificate(content));
+            }
+
+            return roots;
         }
         catch (PinsetFormatException ex)
         {

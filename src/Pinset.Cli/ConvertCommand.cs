@@ -5,25 +5,28 @@ namespace Pinset.Cli;
 /// <summary><c>pinset convert</c>: one policy, every ecosystem's form.</summary>
 internal static class ConvertCommand
 {
-    public static Command Create(CliOutput output, Option<bool> json)
+    public static Command Create(CliConsole output, Option<bool> json)
     {
-        var file = new Argument<FileInfo>("file") { Description = "A JSON policy, an Android network_security_config.xml, TrustKit settings (Info.plist XML), or HPKP header lines." };
+        var file = new Argument<string>("file") { Description = "A JSON policy, an Android network_security_config.xml, TrustKit settings (Info.plist XML), or HPKP header lines ('-' reads standard input)." };
         var to = new Option<string>("--to") { Description = "The form to write.", Required = true };
         to.AcceptOnlyFromAmong(PolicyFormat.All);
+        var from = new Option<string?>("--from") { Description = "The form of the file, when it should not be recognised from its content." };
+        from.AcceptOnlyFromAmong(PolicyFormat.Readable);
         var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host an HPKP header was served by (required to read one)." };
         var outputFile = new Option<string?>("--output", "-o") { HelpName = "FILE", Description = "Write the converted policy to FILE (whole, or not at all) instead of standard output." };
-        var command = new Command("convert", "Convert a policy between Pinset JSON, curl, HPKP, OkHttp, TrustKit and Android formats.") { file, to, host, outputFile };
-        command.SetAction((parse, cancel) =>
+        var command = new Command("convert", "Convert a policy between Pinset JSON, curl, HPKP, OkHttp, TrustKit and Android formats.") { file, from, to, host, outputFile };
+        command.SetAction(async (parse, cancel) =>
         {
             var path = parse.GetValue(file)!;
             var warnings = new List<string>();
-            var configuration = Read(path, parse.GetValue(host), output.Time.GetUtcNow(), warnings);
+            var text = await output.Files.ReadTextAsync(path, "a policy file", cancel).ConfigureAwait(false);
+            var configuration = Read(text, InputFile.Display(path), parse.GetValue(from), parse.GetValue(host), output.Time.GetUtcNow(), warnings);
             warnings.AddRange(Validate(configuration));
             var format = parse.GetValue(to)!;
-            var text = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
+            var converted = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
             if (parse.GetValue(outputFile) is { } target)
             {
-                using var staged = StagedFile.Write(target, text);
+                using var staged = StagedFile.Write(target, converted);
                 cancel.ThrowIfCancellationRequested();
                 staged.Commit(overwrite: true);
             }
@@ -34,7 +37,7 @@ internal static class ConvertCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("format", format);
-                    w.WriteString("output", text);
+                    w.WriteString("output", converted);
                     w.WriteString("outputFile", parse.GetValue(outputFile));
                     JsonDocumentWriter.WriteStrings(w, "warnings", warnings);
                     w.WriteEndObject();
@@ -44,59 +47,46 @@ internal static class ConvertCommand
             {
                 if (parse.GetValue(outputFile) is null)
                 {
-                    output.Out.Write(text);
+                    output.Out.Write(converted);
                 }
 
                 warnings.ForEach(output.Warn);
             }
 
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }
 
-    private static PinningConfiguration Read(FileInfo file, string? host, DateTimeOffset now, List<string> warnings)
+    private static PinningConfiguration Read(string text, string file, string? from, string? host, DateTimeOffset now, List<string> warnings)
     {
-        if (Directory.Exists(file.FullName))
+        switch (from ?? Detect(text))
         {
-            throw new CliException(ExitCodes.BadInput, $"'{file}' is a directory; give a policy file.");
+            case PolicyFormat.Json:
+                return PinningConfigurationJson.Parse(text, file);
+            case PolicyFormat.AndroidNsc:
+                // What Android reads but Pinset cannot express (trust anchors, overridePins, unpinned domains...) is printed.
+                return AndroidNetworkSecurityConfig.Read(text, file, warnings, now);
+            case PolicyFormat.TrustKit:
+                return TrustKitSettings.Read(text, file, warnings);
+            case PolicyFormat.Hpkp:
+                return host is null
+                    ? throw new CliException(ExitCodes.BadInput, $"'{file}' holds HPKP headers, which name no host; give --host HOST.")
+                    : HpkpHeader.Read(text, HostName.Normalize(host), now, warnings);
+            default:
+                throw new CliException(ExitCodes.BadInput, $"'{file}' is not a JSON policy, an Android network_security_config.xml, TrustKit settings (a plist with TSKConfiguration) or HPKP header lines; if it is one of them, say which with --from.");
         }
+    }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(file.FullName);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException(ExitCodes.BadInput, $"'{file}' cannot be read: {ex.Message}", ex);
-        }
-
+    /// <summary>The format the text looks like; null when it looks like none.</summary>
+    private static string? Detect(string text)
+    {
         var start = text.TrimStart();
-        if (start.StartsWith('{'))
-        {
-            return PinningConfigurationJson.Parse(text, file.ToString());
-        }
-
-        if (start.StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal))
-        {
-            // What Android reads but Pinset cannot express (trust anchors, overridePins, unpinned domains...) is printed.
-            return AndroidNetworkSecurityConfig.Read(text, file.ToString(), warnings, now);
-        }
-
-        if (start.StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal)))
-        {
-            return TrustKitSettings.Read(text, file.ToString(), warnings);
-        }
-
-        if (start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase))
-        {
-            return host is null
-                ? throw new CliException(ExitCodes.BadInput, $"'{file}' holds HPKP headers, which name no host; give --host HOST.")
-                : HpkpHeader.Read(text, HostName.Normalize(host), now, warnings);
-        }
-
-        throw new CliException(ExitCodes.BadInput, $"'{file}' is not a JSON policy, an Android network_security_config.xml, TrustKit settings (a plist with TSKConfiguration) or HPKP header lines.");
+        return start.StartsWith('{') ? PolicyFormat.Json
+            : start.StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal) ? PolicyFormat.AndroidNsc
+            : start.StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal)) ? PolicyFormat.TrustKit
+            : start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase) ? PolicyFormat.Hpkp
+            : null;
     }
 
     /// <summary>

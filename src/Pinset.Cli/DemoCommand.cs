@@ -7,7 +7,7 @@ namespace Pinset.Cli;
 /// <summary><c>pinset demo</c>: offline, a pinned client passes against a local exchange and is refused by a local interceptor.</summary>
 internal static class DemoCommand
 {
-    public static Command Create(CliOutput output, Option<bool> json)
+    public static Command Create(CliConsole output, Option<bool> json)
     {
         var command = new Command("demo", "Show pinning at work, offline: a local exchange, a local interceptor with a trusted CA, one pinned client.");
         command.SetAction(async (parse, cancel) =>

@@ -7,9 +7,9 @@ namespace Pinset.Cli;
 /// <summary><c>pinset pin</c>: the pins of a server's validated chain, or of certificates, keys and requests in files.</summary>
 internal static class PinCommand
 {
-    public static Command Create(CliOutput output, Option<bool> json)
+    public static Command Create(CliConsole output, Option<bool> json)
     {
-        var targets = new Argument<string[]>("target") { Description = "https://host[:port]/..., host[:port], or a PEM/DER certificate, bundle, public key or CSR file.", Arity = ArgumentArity.OneOrMore };
+        var targets = new Argument<string[]>("target") { Description = "https://host[:port]/..., host[:port], or a PEM/DER certificate, bundle, public key or CSR file ('-' reads standard input).", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "How to print the pins.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(["text", .. PolicyFormat.All]);
         var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host to name in --format output (default: the server's host)." };
@@ -19,7 +19,7 @@ internal static class PinCommand
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
-            var settings = connection.Read(parse);
+            var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
             var groups = new List<PinGroup>();
             foreach (var target in parse.GetValue(targets)!)
             {
@@ -42,32 +42,32 @@ internal static class PinCommand
         public string Subject => Certificate?.Subject ?? Source!.Subject ?? "(public key)";
     }
 
-    private static async Task<PinGroup> ReadAsync(string target, ConnectionSettings settings, bool insecure, CliOutput output, CancellationToken cancel)
+    private static async Task<PinGroup> ReadAsync(string target, ConnectionSettings settings, bool insecure, CliConsole output, CancellationToken cancel)
     {
-        if (Directory.Exists(target))
+        if (InputFile.Names(target))
         {
-            throw new CliException(ExitCodes.BadInput, $"'{target}' is a directory; give a certificate, key or CSR file, or a server.");
-        }
-
-        if (File.Exists(target))
-        {
-            try
-            {
-                var sources = PinSource.ReadAll(await File.ReadAllBytesAsync(target, cancel).ConfigureAwait(false), target);
-                return new PinGroup(target, null, true, [.. sources.Select(s => new PinItem(null, s, true, !s.IsCertificateAuthority))]);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new CliException(ExitCodes.BadInput, $"'{target}' cannot be read: {ex.Message}", ex);
-            }
+            var sources = PinSource.ReadAll(await output.Files.ReadAsync(target, "a certificate, key or CSR file, or a server", cancel).ConfigureAwait(false), InputFile.Display(target));
+            return new PinGroup(InputFile.Display(target), null, true, [.. sources.Select(s => new PinItem(null, s, true, !s.IsCertificateAuthority))]);
         }
 
         if (!ServerTarget.TryParse(target, out var server, out var error))
         {
-            throw new CliException(ExitCodes.BadInput, error);
+            throw new CliException(ExitCodes.BadInput, ServerTarget.CouldBeFile(target)
+                ? $"'{target}' is not a file (no such file: '{Path.GetFullPath(target)}') and not a server either ('https://host[:port]/' or 'host[:port]')."
+                : error);
         }
 
-        var probe = await TlsProbe.ProbeAsync(server, settings, null, cancel).ConfigureAwait(false);
+        ProbeResult probe;
+        try
+        {
+            probe = await TlsProbe.ProbeAsync(server, settings, null, cancel).ConfigureAwait(false);
+        }
+        catch (CliException ex) when (ServerTarget.CouldBeFile(target) && ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.NoData })
+        {
+            // 'leaf.pem' is a fine host name; what the user meant was more likely a file that is not there. Say both.
+            throw new CliException(ExitCodes.BadInput, $"'{target}' is not a file (no such file: '{Path.GetFullPath(target)}') and not a reachable server either: the name '{server.Host}' does not resolve.", ex);
+        }
+
         if (!probe.PlatformTrusted)
         {
             if (!insecure)
@@ -85,7 +85,7 @@ internal static class PinCommand
         return new PinGroup(server.ToString(), probe.TlsName, probe.PlatformTrusted, items);
     }
 
-    private static void Print(CliOutput output, List<PinGroup> groups, string format, string? host)
+    private static void Print(CliConsole output, List<PinGroup> groups, string format, string? host)
     {
         if (format == "text")
         {

@@ -6,7 +6,7 @@ namespace Pinset.Cli;
 /// <summary>Builds every command in one place and runs one command line, turning every failure into its exit code.</summary>
 internal static class PinsetCli
 {
-    public static Command Build(CliOutput output)
+    public static Command Build(CliConsole output)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text.", Recursive = true };
         // A plain command named 'pinset' rather than RootCommand, whose name would be the assembly's ('Pinset.Cli').
@@ -25,7 +25,7 @@ internal static class PinsetCli
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, CliOutput output, Interruption interruption)
+    public static async Task<int> RunAsync(string[] args, CliConsole output, Interruption interruption)
     {
         var parse = Build(output).Parse(args);
         if (parse.Errors.Count > 0)

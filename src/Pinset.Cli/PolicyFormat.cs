@@ -12,6 +12,9 @@ internal static class PolicyFormat
 
     public static string[] All { get; } = [Json, Curl, Hpkp, OkHttp, TrustKit, AndroidNsc];
 
+    /// <summary>The forms <c>convert</c> reads.</summary>
+    public static string[] Readable { get; } = [Json, Hpkp, TrustKit, AndroidNsc];
+
     /// <summary>The configuration in <paramref name="format"/>; what the target cannot express goes to <paramref name="warnings"/>.</summary>
     /// <paramref name="leafPins"/> are pins known to be servers' own keys (for curl, which compares only those).
     public static string Write(string format, PinningConfiguration configuration, DateTimeOffset now, List<string> warnings, IReadOnlySet<SpkiPin>? leafPins = null) => format switch

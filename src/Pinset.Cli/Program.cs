@@ -1,4 +1,4 @@
 using Pinset.Cli;
 
 using var interruption = Interruption.ForProcess();
-return await PinsetCli.RunAsync(args, CliOutput.ForConsole(), interruption).ConfigureAwait(false);
+return await PinsetCli.RunAsync(args, CliConsole.ForConsole(), interruption).ConfigureAwait(false);

@@ -7,6 +7,9 @@ internal sealed record ServerTarget(string Host, int Port)
 {
     public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
+    /// <summary>True when <paramref name="text"/>, not being a server, might have been meant as a file: no scheme and no port.</summary>
+    public static bool CouldBeFile(string text) => !text.Contains("://", StringComparison.Ordinal) && !text.Contains(':', StringComparison.Ordinal);
+
     /// <summary>True when the text names a server rather than a file (an existing file always wins).</summary>
     public static bool TryParse(string text, out ServerTarget target, out string error)
     {
@@ -50,7 +53,7 @@ internal sealed record ServerTarget(string Host, int Port)
 
         if (!HostName.TryNormalize(host, out var normalized))
         {
-            error = $"Target '{text}' is neither a readable file nor a server ('https://host[:port]/' or 'host[:port]').";
+            error = $"Target '{text}' is not a server: give 'https://host[:port]/' or 'host[:port]'.";
             return false;
         }
 

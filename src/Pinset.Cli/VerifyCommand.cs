@@ -5,17 +5,17 @@ namespace Pinset.Cli;
 /// <summary><c>pinset verify</c>: connect, validate, apply the pins or the policy, print the verdict.</summary>
 internal static class VerifyCommand
 {
-    public static Command Create(CliOutput output, Option<bool> json)
+    public static Command Create(CliConsole output, Option<bool> json)
     {
         var target = new Argument<string>("target") { Description = "https://host[:port]/... or host[:port]." };
         var pins = new Option<string[]>("--pin") { HelpName = "PIN", Description = "A pin the chain must contain (sha256/..., sha256//... or pin-sha256=\"...\"). Repeatable." };
-        var policy = new Option<FileInfo?>("--policy") { HelpName = "FILE", Description = "A policy file; its host matching applies (case, trailing dot, IDN)." };
+        var policy = new Option<string?>("--policy") { HelpName = "FILE", Description = "A policy file ('-' reads standard input); its host matching applies (case, trailing dot, IDN)." };
         var connection = new ConnectionOptions();
         var command = new Command("verify", "Connect, validate the chain, and check it against pins or a policy.") { target, pins, policy };
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
-            var settings = connection.Read(parse);
+            var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
             var text = parse.GetValue(target)!;
             if (!ServerTarget.TryParse(text, out var server, out var error))
             {
@@ -30,7 +30,7 @@ internal static class VerifyCommand
             }
 
             var pinning = file is not null
-                ? PinningPolicy.Load(file.FullName)
+                ? await PolicyFile.LoadAsync(file, output, cancel).ConfigureAwait(false)
                 : PinningPolicy.Create(new()
                 {
                     // One pin is a fair question for verify; report-only waives the backup rule, and the verdict below is the enforced one.

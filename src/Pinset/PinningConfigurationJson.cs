@@ -24,6 +24,16 @@ public static class PinningConfigurationJson
 
     internal static PinningConfiguration Read(string path, List<string> errors)
     {
+        if (Directory.Exists(path))
+        {
+            throw new PinningConfigurationException($"The policy file '{path}' is a directory; give the path of a JSON policy file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new PinningConfigurationException($"The policy file '{path}' does not exist (looked for '{Path.GetFullPath(path)}').");
+        }
+
         try
         {
             return Read(File.ReadAllText(path), path, errors);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography.X509Certificates;
 
@@ -129,12 +130,38 @@ public readonly struct SpkiPin : IEquatable<SpkiPin>
 
     private static string DescribeBadBase64(string value, ReadOnlySpan<char> base64)
     {
-        if (!Base64.IsValid(base64, out int length))
+        int foreign = base64.IndexOfAnyExcept(Base64Alphabet.Characters);
+        if (foreign >= 0)
         {
-            return $"Pin '{value}' is not standard base64 (A-Z, a-z, 0-9, '+', '/', '=' padding); a SHA-256 pin is 32 bytes (44 base64 characters).";
+            return $"Pin '{value}' has '{base64[foreign]}' at character {foreign + 1} of its base64, which standard base64 does not use (A-Z, a-z, 0-9, '+', '/', '=' padding)"
+                + (base64[foreign] is '-' or '_' ? "; '-' and '_' are URL-safe base64, which no pin form uses." : "; a SHA-256 pin is 44 base64 characters.");
         }
 
-        return $"Pin '{value}' is {length} bytes long; a SHA-256 pin is 32 bytes (44 base64 characters).";
+        int padding = base64.IndexOf('=');
+        if (padding >= 0 && base64[padding..].ContainsAnyExcept('='))
+        {
+            return $"Pin '{value}' has '=' padding inside its base64; '=' may only end it.";
+        }
+
+        if (Base64.IsValid(base64, out int length) && length != Sha256Digest.Size)
+        {
+            return $"Pin '{value}' is {length} bytes long; a SHA-256 pin is 32 bytes (44 base64 characters).";
+        }
+
+        if (base64.Length == Base64Length && padding == Base64Length - 1)
+        {
+            // Well-formed but for its last character: 32 bytes leave its two low bits unused, and canonical base64 sets them to zero.
+            return $"Pin '{value}' is not canonical base64: the character before '=' is '{base64[^2]}', which sets bits that a 32-byte SHA-256 leaves zero, so no key has this pin. "
+                + "Check that it was copied whole and unchanged (in a pin that is, that character is one of A, E, I, M, Q, U, Y, c, g, k, o, s, w, 0, 4, 8).";
+        }
+
+        return $"Pin '{value}' is {base64.Length} base64 characters{(padding < 0 ? " without '=' padding" : string.Empty)}; a SHA-256 pin is 44, ending in one '='.";
+    }
+
+    /// <summary>The characters of standard base64; in a class of its own, so only a bad pin pays for building it.</summary>
+    private static class Base64Alphabet
+    {
+        public static readonly SearchValues<char> Characters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
     }
 
     /// <summary>The canonical form, <c>sha256/&lt;base64&gt;</c>.</summary>

@@ -71,7 +71,7 @@ public sealed class VerifyCommandTests : IDisposable
 
     [Theory]
     [InlineData("--pin", "sha256/AAAA", "Pin 'sha256/AAAA' is 3 bytes long")]
-    [InlineData("--policy", "/nonexistent/policy.json", "'/nonexistent/policy.json' cannot be read")]
+    [InlineData("--policy", "/nonexistent/policy.json", "'/nonexistent/policy.json' does not exist")]
     public async Task Verify_BadPinOrPolicy_Exit2QuotingIt(string option, string value, string expected)
     {
         var run = await CliRunner.RunAsync("verify", "api.exchange.test:443", option, value);

@@ -37,11 +37,13 @@ public sealed class SpkiPinTests
 
     [Theory]
     [InlineData("sha256/AAAA", "is 3 bytes long; a SHA-256 pin is 32 bytes (44 base64 characters).")]
-    [InlineData("sha256/not base64 at all!!", "is not standard base64")]
+    [InlineData("sha256/not base64 at all!!", "has ' ' at character 4 of its base64, which standard base64 does not use")]
     [InlineData("sha1/AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "does not start with 'sha256/'")]
     [InlineData("", "is empty")]
     [InlineData("pin-sha256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "without quotes")]
-    [InlineData("sha256/-_-_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "is not standard base64")]
+    [InlineData("sha256/-_-_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "has '-' at character 1 of its base64, which standard base64 does not use (A-Z, a-z, 0-9, '+', '/', '=' padding); '-' and '_' are URL-safe base64, which no pin form uses.")]
+    [InlineData("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=", "is not canonical base64: the character before '=' is 'B', which sets bits that a 32-byte SHA-256 leaves zero, so no key has this pin.")]
+    [InlineData("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=A=", "has '=' padding inside its base64; '=' may only end it.")]
     public void Parse_Malformed_ThrowsQuotingValue(string value, string expected)
     {
         var error = Assert.Throws<PinsetFormatException>(() => SpkiPin.Parse(value));

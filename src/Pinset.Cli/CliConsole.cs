@@ -3,13 +3,14 @@ using Spectre.Console;
 namespace Pinset.Cli;
 
 /// <summary>
-/// Where a command writes: results to <see cref="Out"/>, errors and progress to <see cref="Error"/>. Colour and progress
-/// bars only on a real terminal, never when output is redirected or <c>NO_COLOR</c> is set. Injected, so every
-/// command runs in-process in the tests.
+/// What a command reads and writes outside its arguments: results to <see cref="Out"/>, errors and progress to
+/// <see cref="Error"/>, standard input for <c>-</c>, the environment (<c>HTTPS_PROXY</c>...) and the clock. Colour and
+/// progress bars only on a real terminal, never when output is redirected or <c>NO_COLOR</c> is set. Injected, so
+/// every command runs in-process in the tests.
 /// </summary>
-internal sealed class CliOutput
+internal sealed class CliConsole
 {
-    public CliOutput(TextWriter output, TextWriter error, bool interactive)
+    public CliConsole(TextWriter output, TextWriter error, bool interactive)
     {
         Out = output;
         Error = error;
@@ -32,6 +33,9 @@ internal sealed class CliOutput
 
     public TextWriter Out { get; }
 
+    /// <summary>Files named on the command line, and standard input for <c>-</c>, read once each.</summary>
+    public InputFile Files => field ??= new InputFile(this);
+
     public TextWriter Error { get; }
 
     /// <summary>True on a terminal with colour allowed: progress bars and colour are shown.</summary>
@@ -43,11 +47,17 @@ internal sealed class CliOutput
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    public static CliOutput ForConsole()
+    /// <summary>Opens standard input, read for a file named <c>-</c>.</summary>
+    public Func<Stream> OpenStandardInput { get; init; } = System.Console.OpenStandardInput;
+
+    /// <summary>Reads an environment variable (<c>HTTPS_PROXY</c>, <c>NO_PROXY</c>).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    public static CliConsole ForConsole()
     {
-        bool colour = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        bool colour = string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"));
         bool terminal = !System.Console.IsOutputRedirected && !System.Console.IsErrorRedirected;
-        return new CliOutput(System.Console.Out, System.Console.Error, colour && terminal);
+        return new CliConsole(System.Console.Out, System.Console.Error, colour && terminal);
     }
 
     public void Warn(string message) => Error.WriteLine($"warning: {message}");

@@ -113,7 +113,7 @@ internal static class CheckCommand
         string detail = result.Outcome switch
         {
             PinValidationOutcome.NotPinned => $"No policy matches '{result.Host}'.",
-            PinValidationOutcome.PlatformValidationFailed => probe.PlatformDetail ?? result.Detail ?? string.Empty,
+            PinValidationOutcome.PlatformValidationFailed => $"{probe.PlatformDetail ?? result.Detail} {probe.PlatformAdvice}".Trim(),
             PinValidationOutcome.Allowed => string.Empty,
             _ => result.Detail ?? "No pinned key is in the validated chain.",
         };

@@ -72,7 +72,7 @@ internal static class PinCommand
         {
             if (!insecure)
             {
-                throw new CliException(ExitCodes.Untrusted, $"The platform does not trust the chain of '{server}' for '{probe.TlsName}': {probe.PlatformDetail} Use --ca-file for a private CA; --insecure shows the chain anyway, for inspection only.");
+                throw new CliException(ExitCodes.Untrusted, $"The platform does not trust the chain of '{server}' for '{probe.TlsName}': {probe.PlatformDetail} {probe.PlatformAdvice} (--insecure shows the chain anyway, for inspection only.)");
             }
 
             output.Warn($"INSECURE: the platform does NOT trust the chain of '{server}' ({probe.PlatformDetail}). These pins are shown for inspection only; do not pin a chain you cannot validate.");

@@ -14,6 +14,7 @@ internal sealed record ProbeResult(
     IReadOnlyList<ChainCertificate> Served,
     SslPolicyErrors PlatformErrors,
     string? PlatformDetail,
+    string? PlatformAdvice,
     PinValidationResult? Pinning)
 {
     public bool PlatformTrusted => PlatformErrors == SslPolicyErrors.None;
@@ -62,7 +63,7 @@ internal static class TlsProbe
             AllowTlsResume = false,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
-                seen = Capture(target, tlsName, certificate, chain, errors, pinner);
+                seen = Capture(target, tlsName, certificate, chain, errors, pinner, settings.Roots is not null);
                 return seen.Pinning?.IsAllowed ?? seen.PlatformTrusted;
             },
         };
@@ -92,7 +93,7 @@ internal static class TlsProbe
         return seen ?? throw new CliException(ExitCodes.ConnectFailed, $"'{target}' completed no TLS handshake.");
     }
 
-    private static ProbeResult Capture(ServerTarget target, string tlsName, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, CertificatePinner? pinner)
+    private static ProbeResult Capture(ServerTarget target, string tlsName, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, CertificatePinner? pinner, bool customRoots)
     {
         return new ProbeResult(
             target,
@@ -101,6 +102,7 @@ internal static class TlsProbe
             chain is null || certificate is null ? [] : ChainCertificate.FromServed(certificate, chain),
             errors,
             errors == SslPolicyErrors.None || chain is null ? null : ChainStatusText.Describe(errors, chain),
+            errors == SslPolicyErrors.None ? null : Cli.PlatformAdvice.For(errors, chain is null ? default : Cli.PlatformAdvice.Flags(chain), tlsName, customRoots),
             pinner?.Validate(tlsName, certificate, chain, errors));
     }
 }

@@ -56,10 +56,14 @@ internal static class VerifyCommand
                     w.WriteString("verdict", verdict.ToString());
                     w.WriteBoolean("passed", exit == ExitCodes.Success);
                     JsonDocumentWriter.WriteStrings(w, "expectedPins", result.ExpectedPins.Select(p => p.ToString()));
-                    w.WriteStartArray("validatedChain");
+                    w.WriteBoolean("platformTrusted", probe.PlatformTrusted);
+
+                    // The chain the platform built: validated when platformTrusted, else only built (and refused).
+                    w.WriteStartArray("chain");
                     probe.ValidatedChain.ToList().ForEach(c => JsonDocumentWriter.WriteCertificate(w, c));
                     w.WriteEndArray();
                     w.WriteString("detail", result.Detail ?? probe.PlatformDetail);
+                    w.WriteString("advice", probe.PlatformAdvice);
                     w.WriteEndObject();
                 }));
                 return exit;
@@ -90,6 +94,10 @@ internal static class VerifyCommand
             output.Out.WriteLine(verdict == PinValidationOutcome.NotPinned
                 ? $"REFUSED: no policy in '{file}' matches '{result.Host}', so nothing can be verified for {server}."
                 : block);
+            if (verdict == PinValidationOutcome.PlatformValidationFailed)
+            {
+                output.Out.WriteLine($"  What to do: {probe.PlatformAdvice}");
+            }
             return exit;
         });
         return command;

@@ -95,7 +95,8 @@ public sealed class PinValidationResult
             AppendList(text, "Banned public keys:", Policy.BannedPins);
         }
 
-        AppendList(text, "Validated chain, leaf first:", ValidatedChain);
+        // After the platform refused, the chain it built was not validated, and the block must not call it so.
+        AppendList(text, Outcome == PinValidationOutcome.PlatformValidationFailed ? "Chain the platform built but did not validate, leaf first:" : "Validated chain, leaf first:", ValidatedChain);
         if (ServedChain.Count > 0 && !ServedChain.Select(c => c.Fingerprint).SequenceEqual(ValidatedChain.Select(c => c.Fingerprint)))
         {
             AppendList(text, "Served by the server, in order:", ServedChain);

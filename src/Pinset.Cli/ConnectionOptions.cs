@@ -14,7 +14,7 @@ internal sealed class ConnectionOptions
 
     public Option<string?> Sni { get; } = new("--sni") { HelpName = "NAME", Description = "The TLS server name to send and validate, instead of the target's host." };
 
-    public Option<double> Timeout { get; } = new("--timeout") { HelpName = "SECONDS", Description = "Seconds to wait for the connection and handshake.", DefaultValueFactory = _ => 10 };
+    public Option<string> Timeout { get; } = new("--timeout", "--max-time") { HelpName = "DURATION", Description = "How long to wait for the connection and handshake: seconds (10, 2.5) or 500ms, 2s, 1m.", DefaultValueFactory = _ => "10" };
 
     public void AddTo(Command command)
     {
@@ -26,11 +26,7 @@ internal sealed class ConnectionOptions
 
     public async Task<ConnectionSettings> ReadAsync(ParseResult parse, CliConsole console, CancellationToken cancel)
     {
-        double seconds = parse.GetValue(Timeout);
-        if (!(seconds > 0 && seconds <= 3600))
-        {
-            throw new CliException(ExitCodes.BadInput, $"--timeout '{seconds.ToString(CultureInfo.InvariantCulture)}' is not a number of seconds between 0 and 3600.");
-        }
+        var timeout = Duration.Parse(parse.GetValue(Timeout)!, "--timeout");
 
         var resolves = new List<ResolveEntry>();
         foreach (var entry in parse.GetValue(Resolve) ?? [])
@@ -39,7 +35,7 @@ internal sealed class ConnectionOptions
         }
 
         var roots = parse.GetValue(CaFile) is { } caFile ? await ReadRootsAsync(caFile, console, cancel).ConfigureAwait(false) : null;
-        return new ConnectionSettings(roots, resolves, parse.GetValue(Sni), TimeSpan.FromSeconds(seconds));
+        return new ConnectionSettings(roots, resolves, parse.GetValue(Sni), timeout);
     }
 
     /// <summary>The CA certificates of a PEM bundle or a DER certificate, read once (a pipe or <c>/dev/stdin</c> can be read only once).</summary>

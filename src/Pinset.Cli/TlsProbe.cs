@@ -48,7 +48,7 @@ internal static class TlsProbe
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
-                ? $"Could not connect to '{target}': no answer within {settings.Timeout.TotalSeconds:0.#} seconds."
+                ? $"Could not connect to '{target}': no answer within {Duration.Describe(settings.Timeout)} (--timeout)."
                 : $"Could not connect to '{target}'{(resolved is null ? string.Empty : $" at {resolved.Address}")}: {ex.Message}", ex);
         }
 
@@ -82,7 +82,7 @@ internal static class TlsProbe
         catch (Exception ex) when (seen is null && ex is AuthenticationException or IOException or OperationCanceledException && !cancel.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
-                ? $"The TLS handshake with '{target}' did not finish within {settings.Timeout.TotalSeconds:0.#} seconds."
+                ? $"The TLS handshake with '{target}' did not finish within {Duration.Describe(settings.Timeout)} (--timeout)."
                 : $"The TLS handshake with '{target}' failed before a certificate was received: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Pinset.Cli;
+
+/// <summary>A duration as people and curl write it: seconds (<c>10</c>, <c>2.5</c>) or with a unit (<c>500ms</c>, <c>2s</c>, <c>1m</c>, <c>1h</c>).</summary>
+internal static class Duration
+{
+    private static readonly TimeSpan Longest = TimeSpan.FromHours(1);
+
+    public static TimeSpan Parse(string text, string option)
+    {
+        var trimmed = text.Trim();
+        var (number, unit) = trimmed.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (trimmed[..^2], 0.001)
+            : trimmed.EndsWith('s') || trimmed.EndsWith('S') ? (trimmed[..^1], 1.0)
+            : trimmed.EndsWith('m') || trimmed.EndsWith('M') ? (trimmed[..^1], 60.0)
+            : trimmed.EndsWith('h') || trimmed.EndsWith('H') ? (trimmed[..^1], 3600.0)
+            : (trimmed, 1.0);
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is not a duration: give seconds (10, 2.5) or a number with a unit, such as 500ms, 2s or 1m.");
+        }
+
+        var duration = TimeSpan.FromSeconds(value * unit);
+        if (duration <= TimeSpan.Zero)
+        {
+            throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is no time at all; give how long to wait, such as 10 (seconds), 500ms or 1m.");
+        }
+
+        return duration <= Longest
+            ? duration
+            : throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is longer than the longest wait, 1 hour.");
+    }
+
+    /// <summary>The duration as a person reads it: 500 ms, 10 seconds, 2 minutes.</summary>
+    public static string Describe(TimeSpan duration) =>
+        duration < TimeSpan.FromSeconds(1) ? $"{duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
+        : duration < TimeSpan.FromMinutes(1) || duration.TotalSeconds % 60 != 0 ? $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} seconds"
+        : $"{duration.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes";
+}

@@ -1,16 +1,20 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Pinset.Cli;
 
-/// <summary>The options every connecting command shares, like curl's: --ca-file, --resolve, --sni, --timeout.</summary>
+/// <summary>The options every connecting command shares, named and written as curl's: --ca-file, --resolve, --connect-to, --proxy, --sni, --timeout.</summary>
 internal sealed class ConnectionOptions
 {
     public Option<string?> CaFile { get; } = new("--ca-file", "--cacert") { HelpName = "FILE", Description = "Trust the root certificates in this PEM (or DER) file instead of the system store; '-' reads standard input." };
 
-    public Option<string[]> Resolve { get; } = new("--resolve") { HelpName = "HOST:PORT:ADDR", Description = "Connect HOST:PORT to ADDR instead of resolving it (like curl's --resolve). Repeatable.", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Resolve { get; } = new("--resolve") { HelpName = "HOST:PORT:ADDR[,ADDR]", Description = "Connect HOST:PORT to ADDR instead of resolving it, as curl's --resolve; HOST '*' is any host. Repeatable.", AllowMultipleArgumentsPerToken = false };
+
+    public Option<string[]> ConnectTo { get; } = new("--connect-to") { HelpName = "HOST1:PORT1:HOST2:PORT2", Description = "Connect to HOST2:PORT2 for HOST1:PORT1, as curl's --connect-to (the TLS name stays HOST1); an empty field is any. Repeatable.", AllowMultipleArgumentsPerToken = false };
+
+    public Option<string?> Proxy { get; } = new("--proxy", "-x") { HelpName = "URL", Description = "Connect through this HTTP proxy (CONNECT), such as http://proxy:3128; default HTTPS_PROXY or ALL_PROXY, and '' for none." };
+
+    public Option<string?> NoProxy { get; } = new("--noproxy") { HelpName = "HOSTS", Description = "Hosts (comma-separated; a domain covers its subdomains; '*' is all) reached without the proxy; default NO_PROXY." };
 
     public Option<string?> Sni { get; } = new("--sni") { HelpName = "NAME", Description = "The TLS server name to send and validate, instead of the target's host." };
 
@@ -20,6 +24,9 @@ internal sealed class ConnectionOptions
     {
         command.Options.Add(CaFile);
         command.Options.Add(Resolve);
+        command.Options.Add(ConnectTo);
+        command.Options.Add(Proxy);
+        command.Options.Add(NoProxy);
         command.Options.Add(Sni);
         command.Options.Add(Timeout);
     }
@@ -28,14 +35,11 @@ internal sealed class ConnectionOptions
     {
         var timeout = Duration.Parse(parse.GetValue(Timeout)!, "--timeout");
 
-        var resolves = new List<ResolveEntry>();
-        foreach (var entry in parse.GetValue(Resolve) ?? [])
-        {
-            resolves.Add(ResolveEntry.Parse(entry));
-        }
-
+        var resolves = (parse.GetValue(Resolve) ?? []).Select(ResolveEntry.Parse).ToList();
+        var connectTos = (parse.GetValue(ConnectTo) ?? []).Select(ConnectToEntry.Parse).ToList();
+        var proxy = ProxySettings.Read(parse.GetValue(Proxy), parse.GetValue(NoProxy), console.Environment);
         var roots = parse.GetValue(CaFile) is { } caFile ? await ReadRootsAsync(caFile, console, cancel).ConfigureAwait(false) : null;
-        return new ConnectionSettings(roots, resolves, parse.GetValue(Sni), timeout);
+        return new ConnectionSettings(roots, resolves, parse.GetValue(Sni), timeout) { ConnectTos = connectTos, Proxy = proxy };
     }
 
     /// <summary>The CA certificates of a PEM bundle or a DER certificate, read once (a pipe or <c>/dev/stdin</c> can be read only once).</summary>
@@ -69,30 +73,5 @@ internal sealed class ConnectionOptions
         {
             throw new CliException(ExitCodes.BadInput, $"--ca-file: {ex.Message}", ex);
         }
-    }
-}
-
-/// <summary>What a connecting command was told about how to connect.</summary>
-internal sealed record ConnectionSettings(X509Certificate2Collection? Roots, IReadOnlyList<ResolveEntry> Resolves, string? Sni, TimeSpan Timeout)
-{
-    public static ConnectionSettings Default { get; } = new(null, [], null, TimeSpan.FromSeconds(10));
-}
-
-/// <summary>One <c>--resolve HOST:PORT:ADDR</c>.</summary>
-internal sealed record ResolveEntry(string Host, int Port, IPAddress Address)
-{
-    public static ResolveEntry Parse(string text)
-    {
-        int first = text.IndexOf(':', StringComparison.Ordinal);
-        int second = first < 0 ? -1 : text.IndexOf(':', first + 1);
-        if (first <= 0 || second < 0
-            || !int.TryParse(text.AsSpan(first + 1, second - first - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535
-            || !IPAddress.TryParse(text.AsSpan(second + 1).Trim("[]"), out var address)
-            || !HostName.TryNormalize(text[..first], out var host))
-        {
-            throw new CliException(ExitCodes.BadInput, $"--resolve '{text}' is not HOST:PORT:ADDR, such as 'api.exchange.com:443:127.0.0.1'.");
-        }
-
-        return new ResolveEntry(host, port, address);
     }
 }

@@ -22,7 +22,7 @@ internal static class JsonDocumentWriter
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public static void WriteCertificate(Utf8JsonWriter json, ChainCertificate certificate, bool? onValidatedPath = null)
+    public static void WriteCertificate(Utf8JsonWriter json, ChainCertificate certificate, bool? onValidatedPath = null, bool? pinned = null)
     {
         json.WriteStartObject();
         json.WriteString("pin", certificate.Pin?.ToString());
@@ -34,6 +34,11 @@ internal static class JsonDocumentWriter
         if (onValidatedPath is { } onPath)
         {
             json.WriteBoolean("onValidatedPath", onPath);
+        }
+
+        if (pinned is { } isPinned)
+        {
+            json.WriteBoolean("pinned", isPinned);
         }
 
         json.WriteEndObject();

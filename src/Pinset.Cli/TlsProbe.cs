@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
@@ -32,26 +30,7 @@ internal static class TlsProbe
         string tlsName = settings.Sni ?? target.Host;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         timeout.CancelAfter(settings.Timeout);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var resolved = settings.Resolves.FirstOrDefault(r => r.Host == target.Host && r.Port == target.Port);
-        try
-        {
-            if (resolved is not null)
-            {
-                await socket.ConnectAsync(new IPEndPoint(resolved.Address, target.Port), timeout.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                await socket.ConnectAsync(new DnsEndPoint(target.Host, target.Port), timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
-        {
-            throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
-                ? $"Could not connect to '{target}': no answer within {Duration.Describe(settings.Timeout)} (--timeout)."
-                : $"Could not connect to '{target}'{(resolved is null ? string.Empty : $" at {resolved.Address}")}: {ex.Message}", ex);
-        }
-
+        await using var stream = await ServerConnector.ConnectAsync(target, settings, timeout.Token, cancel).ConfigureAwait(false);
         ProbeResult? seen = null;
         var options = new SslClientAuthenticationOptions
         {
@@ -73,7 +52,6 @@ internal static class TlsProbe
             options.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
         }
 
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
         await using var tls = new SslStream(stream);
         try
         {

@@ -1,27 +1,23 @@
 using System.CommandLine;
+using System.Text.Json;
 
 namespace Pinset.Cli;
 
-/// <summary><c>pinset verify</c>: connect, validate, apply the pins or the policy, print the verdict.</summary>
+/// <summary><c>pinset verify</c>: connect to each target, validate, apply the pins or the policy, print the verdicts.</summary>
 internal static class VerifyCommand
 {
     public static Command Create(CliConsole output, Option<bool> json)
     {
-        var target = new Argument<string>("target") { Description = "https://host[:port]/... or host[:port]." };
+        var targets = new Argument<string[]>("target") { Description = "https://host[:port]/... or host[:port]; several are verified one after another.", Arity = ArgumentArity.OneOrMore };
         var pins = new Option<string[]>("--pin") { HelpName = "PIN", Description = "A pin the chain must contain (sha256/..., sha256//... or pin-sha256=\"...\"). Repeatable." };
         var policy = new Option<string?>("--policy") { HelpName = "FILE", Description = "A policy file ('-' reads standard input); its host matching applies (case, trailing dot, IDN)." };
         var connection = new ConnectionOptions();
-        var command = new Command("verify", "Connect, validate the chain, and check it against pins or a policy.") { target, pins, policy };
+        var command = new Command("verify", "Connect, validate the chain, and check it against pins or a policy.") { targets, pins, policy };
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
-            var text = parse.GetValue(target)!;
-            if (!ServerTarget.TryParse(text, out var server, out var error))
-            {
-                throw new CliException(ExitCodes.BadInput, error);
-            }
-
+            var servers = parse.GetValue(targets)!.Select(text => ServerTarget.TryParse(text, out var server, out var error) ? server : throw new CliException(ExitCodes.BadInput, error)).ToList();
             var given = parse.GetValue(pins) ?? [];
             var file = parse.GetValue(policy);
             if ((given.Length == 0) == (file is null))
@@ -34,53 +30,89 @@ internal static class VerifyCommand
                 : PinningPolicy.Create(new()
                 {
                     // One pin is a fair question for verify; report-only waives the backup rule, and the verdict below is the enforced one.
-                    Policies = [new PinPolicyConfiguration { Hosts = [settings.Sni ?? server.Host], Pins = [.. given.Select(p => SpkiPin.Parse(p).ToString())], Mode = given.Length == 1 ? "report-only" : null }],
+                    Policies = [new PinPolicyConfiguration { Hosts = [.. servers.Select(s => settings.Sni ?? s.Host).Distinct()], Pins = [.. given.Select(p => SpkiPin.Parse(p).ToString())], Mode = given.Length == 1 ? "report-only" : null }],
                 });
             var pinner = new CertificatePinner(pinning, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time });
-            var probe = await TlsProbe.ProbeAsync(server, settings, pinner, cancel).ConfigureAwait(false);
-            var result = probe.Pinning!;
-            var verdict = file is null && result.Outcome == PinValidationOutcome.ReportOnlyMismatch ? result.EnforcedOutcome!.Value : result.Outcome;
-            int exit = verdict switch
+            var verdicts = new List<Verdict>();
+            foreach (var server in servers)
             {
-                PinValidationOutcome.Allowed or PinValidationOutcome.PolicyExpired => ExitCodes.Success,
-                PinValidationOutcome.PlatformValidationFailed => ExitCodes.Untrusted,
-                _ => ExitCodes.Refused,
-            };
+                try
+                {
+                    verdicts.Add(Verdict.Of(server, await TlsProbe.ProbeAsync(server, settings, pinner, cancel).ConfigureAwait(false), pinsGiven: file is null));
+                }
+                catch (CliException ex) when (ex.ExitCode == ExitCodes.ConnectFailed && servers.Count > 1)
+                {
+                    // With several targets one that cannot be reached is reported and the others are still verified.
+                    verdicts.Add(new Verdict(server, null, null, ExitCodes.ConnectFailed, ex.Message));
+                }
+            }
+
             if (parse.GetValue(json))
             {
                 output.Out.WriteLine(JsonDocumentWriter.Write(w =>
                 {
                     w.WriteStartObject();
-                    w.WriteString("target", server.ToString());
-                    w.WriteString("host", result.Host);
-                    w.WriteString("verdict", verdict.ToString());
-                    w.WriteBoolean("passed", exit == ExitCodes.Success);
-                    JsonDocumentWriter.WriteStrings(w, "expectedPins", result.ExpectedPins.Select(p => p.ToString()));
-                    w.WriteBoolean("platformTrusted", probe.PlatformTrusted);
-
-                    // The chain the platform built: validated when platformTrusted, else only built (and refused).
-                    w.WriteStartArray("chain");
-                    probe.ValidatedChain.ToList().ForEach(c => JsonDocumentWriter.WriteCertificate(w, c));
+                    w.WriteBoolean("passed", verdicts.All(v => v.Exit == ExitCodes.Success));
+                    w.WriteStartArray("targets");
+                    verdicts.ForEach(v => v.Write(w));
                     w.WriteEndArray();
-                    w.WriteString("detail", result.Detail ?? probe.PlatformDetail);
-                    w.WriteString("advice", probe.PlatformAdvice);
                     w.WriteEndObject();
                 }));
-                return exit;
+            }
+            else
+            {
+                foreach (var verdict in verdicts)
+                {
+                    output.Out.WriteLine(verdict.Text(file));
+                }
             }
 
-            if (exit == ExitCodes.Success)
-            {
-                output.Out.WriteLine(verdict == PinValidationOutcome.PolicyExpired
-                    ? $"PASSED (policy expired, not enforced): {server} as '{result.Host}'."
-                    : $"PASSED: a pinned key is in the validated chain of {server} ('{result.Host}').");
-                foreach (var certificate in probe.ValidatedChain)
-                {
-                    var mark = result.ExpectedPins.Contains(certificate.Pin ?? default) ? "pinned" : "      ";
-                    output.Out.WriteLine($"  {mark}  {certificate}");
-                }
+            // One exit code for all: a refusal outranks an untrusted chain, which outranks an unreachable server.
+            int[] precedence = [ExitCodes.Refused, ExitCodes.Untrusted, ExitCodes.ConnectFailed];
+            return precedence.FirstOrDefault(code => verdicts.Any(v => v.Exit == code), ExitCodes.Success);
+        });
+        return command;
+    }
 
-                return exit;
+    /// <summary>One target's verdict: the probe and pin result, or why it could not be reached.</summary>
+    private sealed record Verdict(ServerTarget Server, ProbeResult? Probe, PinValidationOutcome? Outcome, int Exit, string? Unreachable)
+    {
+        public static Verdict Of(ServerTarget server, ProbeResult probe, bool pinsGiven)
+        {
+            var result = probe.Pinning!;
+            var outcome = pinsGiven && result.Outcome == PinValidationOutcome.ReportOnlyMismatch ? result.EnforcedOutcome!.Value : result.Outcome;
+            int exit = outcome switch
+            {
+                PinValidationOutcome.Allowed or PinValidationOutcome.PolicyExpired => ExitCodes.Success,
+                PinValidationOutcome.PlatformValidationFailed => ExitCodes.Untrusted,
+                _ => ExitCodes.Refused,
+            };
+            return new Verdict(server, probe, outcome, exit, null);
+        }
+
+        /// <summary>True when the certificate carries a pinned key or is a pinned certificate.</summary>
+        private bool Pinned(ChainCertificate certificate) =>
+            Probe!.Pinning!.ExpectedPins.Contains(certificate.Pin ?? default) || Probe.Pinning.ExpectedCertificates.Contains(certificate.Fingerprint);
+
+        public string Text(string? file)
+        {
+            if (Probe is null)
+            {
+                return $"UNREACHABLE: {Unreachable}";
+            }
+
+            var result = Probe.Pinning!;
+            if (Exit == ExitCodes.Success)
+            {
+                var lines = Probe.ValidatedChain.Select(c => $"  {(Pinned(c) ? "pinned" : "      ")}  {c}");
+                return string.Join('\n', lines.Prepend(Outcome == PinValidationOutcome.PolicyExpired
+                    ? $"PASSED (policy expired, not enforced): {Server} as '{result.Host}'."
+                    : $"PASSED: a pinned key or certificate is in the validated chain of {Server} ('{result.Host}')."));
+            }
+
+            if (Outcome == PinValidationOutcome.NotPinned)
+            {
+                return $"REFUSED: no policy in '{InputFile.Display(file!)}' matches '{result.Host}', so nothing can be verified for {Server}.";
             }
 
             var block = result.ToString();
@@ -91,15 +123,40 @@ internal static class VerifyCommand
                 block = "Certificate pinning failure! No given pin is in the validated chain.\n" + string.Join('\n', lines);
             }
 
-            output.Out.WriteLine(verdict == PinValidationOutcome.NotPinned
-                ? $"REFUSED: no policy in '{file}' matches '{result.Host}', so nothing can be verified for {server}."
-                : block);
-            if (verdict == PinValidationOutcome.PlatformValidationFailed)
+            return Outcome == PinValidationOutcome.PlatformValidationFailed ? $"{block}\n  What to do: {Probe.PlatformAdvice}" : block;
+        }
+
+        public void Write(Utf8JsonWriter w)
+        {
+            w.WriteStartObject();
+            w.WriteString("target", Server.ToString());
+            w.WriteBoolean("passed", Exit == ExitCodes.Success);
+            if (Probe is null)
             {
-                output.Out.WriteLine($"  What to do: {probe.PlatformAdvice}");
+                w.WriteString("verdict", "Unreachable");
+                w.WriteString("detail", Unreachable);
+                w.WriteEndObject();
+                return;
             }
-            return exit;
-        });
-        return command;
+
+            var result = Probe.Pinning!;
+            w.WriteString("host", result.Host);
+            w.WriteString("verdict", Outcome.ToString());
+            JsonDocumentWriter.WriteStrings(w, "expectedPins", result.ExpectedPins.Select(p => p.ToString()));
+            JsonDocumentWriter.WriteStrings(w, "expectedCertificates", result.ExpectedCertificates.Select(p => p.ToString()));
+            w.WriteBoolean("platformTrusted", Probe.PlatformTrusted);
+
+            // The chain the platform built: validated when platformTrusted, else only built (and refused).
+            w.WriteStartArray("chain");
+            foreach (var certificate in Probe.ValidatedChain)
+            {
+                JsonDocumentWriter.WriteCertificate(w, certificate, pinned: Exit == ExitCodes.Success ? Pinned(certificate) : null);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("detail", result.Detail ?? Probe.PlatformDetail);
+            w.WriteString("advice", Probe.PlatformAdvice);
+            w.WriteEndObject();
+        }
     }
 }

@@ -65,7 +65,9 @@ public sealed class VerifyCommandTests : IDisposable
         var run = await CliRunner.RunAsync(["verify", CliFixture.Target(server), "--pin", _fx.Pki.LeafPin.ToString(), "--json", .. _fx.Reach(server)]);
         Assert.Equal(1, run.Exit);
         using var json = JsonDocument.Parse(run.Out);
-        Assert.Equal("PinMismatch", json.RootElement.GetProperty("verdict").GetString());
+        var target = Assert.Single(json.RootElement.GetProperty("targets").EnumerateArray());
+        Assert.Equal("PinMismatch", target.GetProperty("verdict").GetString());
+        Assert.False(target.GetProperty("passed").GetBoolean());
         Assert.False(json.RootElement.GetProperty("passed").GetBoolean());
     }
 

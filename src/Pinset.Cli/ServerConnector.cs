@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pinset.Cli;
+
+/// <summary>
+/// Opens the TCP connection a probe runs its handshake on, as curl would: <c>--connect-to</c> picks where to go,
+/// <c>--resolve</c> (or DNS) the addresses, and an HTTP proxy, when one applies, is asked to CONNECT there. The TLS
+/// name is not changed by any of them. Every failure is a <see cref="CliException"/> saying which hop failed.
+/// </summary>
+internal static class ServerConnector
+{
+    private const int MaxProxyResponse = 16 * 1024;
+
+    public static async Task<Stream> ConnectAsync(ServerTarget target, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel)
+    {
+        var (host, port) = settings.ConnectTos.Select(c => c.Apply(target.Host, target.Port)).FirstOrDefault(d => d is not null) ?? (target.Host, target.Port);
+        var via = host == target.Host && port == target.Port ? string.Empty : $" (connecting to {new ServerTarget(host, port)} for --connect-to)";
+        var resolved = settings.Resolves.FirstOrDefault(r => r.Matches(host, port));
+        if (settings.Proxy is { } proxy && proxy.Applies(host))
+        {
+            // The proxy connects onwards; a --resolve entry for the server is honoured by asking for its address.
+            var onward = resolved is null ? new ServerTarget(host, port).ToString() : Endpoint(resolved.Addresses[0], port);
+            var proxyResolved = settings.Resolves.FirstOrDefault(r => r.Matches(proxy.Host, proxy.Port));
+            var socket = await ConnectSocketAsync(proxy.Host, proxy.Port, proxyResolved, $"the proxy {proxy.Display} ({proxy.Source})", settings, timeout, cancel).ConfigureAwait(false);
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            try
+            {
+                await TunnelAsync(stream, proxy, onward, target, settings, timeout, cancel).ConfigureAwait(false);
+                return stream;
+            }
+            catch
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var direct = await ConnectSocketAsync(host, port, resolved, $"'{target}'{via}", settings, timeout, cancel).ConfigureAwait(false);
+        return new NetworkStream(direct, ownsSocket: true);
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(string host, int port, ResolveEntry? resolved, string what, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel)
+    {
+        Exception? last = null;
+        IReadOnlyList<IPAddress?> addresses = resolved is null ? [null] : [.. resolved.Addresses];
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await (address is null
+                    ? socket.ConnectAsync(new DnsEndPoint(host, port), timeout)
+                    : socket.ConnectAsync(new IPEndPoint(address, port), timeout)).ConfigureAwait(false);
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
+            {
+                socket.Dispose();
+                last = ex is OperationCanceledException
+                    ? new CliException(ExitCodes.ConnectFailed, $"Could not connect to {what}: no answer within {Duration.Describe(settings.Timeout)} (--timeout).", ex)
+                    : new CliException(ExitCodes.ConnectFailed, $"Could not connect to {what}{(address is null ? string.Empty : $" at {address}")}: {ex.Message}", ex);
+                if (ex is OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        throw last!;
+    }
+
+    /// <summary>Asks the proxy to CONNECT to <paramref name="onward"/> and reads its answer, up to the blank line and not a byte beyond.</summary>
+    private static async Task TunnelAsync(NetworkStream stream, ProxySettings proxy, string onward, ServerTarget target, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel)
+    {
+        var request = new StringBuilder()
+            .Append("CONNECT ").Append(onward).Append(" HTTP/1.1\r\n")
+            .Append("Host: ").Append(onward).Append("\r\n")
+            .Append("User-Agent: pinset\r\n");
+        if (proxy.Authorization is { } authorization)
+        {
+            request.Append("Proxy-Authorization: ").Append(authorization).Append("\r\n");
+        }
+
+        request.Append("\r\n");
+        var response = new List<byte>();
+        var one = new byte[1];
+        try
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()), timeout).ConfigureAwait(false);
+            while (!EndsWithBlankLine(response))
+            {
+                if (await stream.ReadAsync(one, timeout).ConfigureAwait(false) == 0 || response.Count >= MaxProxyResponse)
+                {
+                    throw new CliException(ExitCodes.ConnectFailed, $"The proxy {proxy.Display} ({proxy.Source}) {(response.Count == 0 ? "closed the connection" : "gave no complete answer")} when asked to CONNECT to {onward} for '{target}'.");
+                }
+
+                response.Add(one[0]);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
+        {
+            throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
+                ? $"The proxy {proxy.Display} ({proxy.Source}) did not answer CONNECT {onward} within {Duration.Describe(settings.Timeout)} (--timeout)."
+                : $"The proxy {proxy.Display} ({proxy.Source}) failed while asked to CONNECT to {onward}: {ex.Message}", ex);
+        }
+
+        var status = Encoding.ASCII.GetString([.. response]).Split("\r\n", 2)[0];
+        var parts = status.Split(' ', 3);
+        if (parts.Length < 2 || !parts[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || parts[1].Length != 3 || parts[1][0] != '2')
+        {
+            throw new CliException(ExitCodes.ConnectFailed, $"The proxy {proxy.Display} ({proxy.Source}) refused to CONNECT to {onward} for '{target}': '{status}'."
+                + (parts.Length > 1 && parts[1] == "407" ? " It wants credentials: give them in the proxy URL, http://user:password@host:port." : string.Empty));
+        }
+    }
+
+    private static bool EndsWithBlankLine(List<byte> bytes) =>
+        bytes.Count >= 4 && bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n';
+
+    private static string Endpoint(IPAddress address, int port) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+}

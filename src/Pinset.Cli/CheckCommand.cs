@@ -14,7 +14,7 @@ internal static class CheckCommand
     public static Command Create(CliConsole output, Option<bool> json)
     {
         var policyFile = new Argument<string>("policy") { Description = "The policy file to check ('-' reads standard input)." };
-        var targets = new Argument<string[]>("target") { Description = "Servers to check (default: every exact host of the policy on port 443).", Arity = ArgumentArity.ZeroOrMore };
+        var targets = new Argument<string[]>("target") { Description = "Optional: the servers to check; by default every exact host of the policy, on port 443.", Arity = ArgumentArity.ZeroOrMore };
         var warnDays = new Option<int>("--warn-days") { HelpName = "DAYS", Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
         var concurrency = new Option<int>("--concurrency") { HelpName = "N", Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };
         var report = new Option<bool>("--report") { Description = "Send an RFC 7469 report for each failing target to the policy's report URIs." };
@@ -74,7 +74,7 @@ internal static class CheckCommand
         }
 
         var workers = Math.Min(bound, servers.Count);
-        if (!output.Interactive)
+        if (!output.Interactive || output.Json)
         {
             await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => WorkAsync(null))).ConfigureAwait(false);
             return findings;

@@ -60,7 +60,47 @@ internal sealed class CliConsole
         return new CliConsole(System.Console.Out, System.Console.Error, colour && terminal);
     }
 
-    public void Warn(string message) => Error.WriteLine($"warning: {message}");
+    /// <summary>
+    /// True under <c>--json</c>: then errors and warnings are JSON too, one object per line on standard error
+    /// (<c>{"type":"error","code":"bad-input","exitCode":2,"message":"..."}</c>), and no progress bar is drawn.
+    /// </summary>
+    public bool Json { get; set; }
+
+    public void Warn(string message)
+    {
+        if (Json)
+        {
+            Error.WriteLine(JsonDocumentWriter.WriteLine(w =>
+            {
+                w.WriteString("type", "warning");
+                w.WriteString("code", "warning");
+                w.WriteString("message", message);
+            }));
+        }
+        else
+        {
+            Error.WriteLine($"warning: {message}");
+        }
+    }
+
+    /// <summary>Reports the error that ends the command with <paramref name="exitCode"/>.</summary>
+    public void Fail(int exitCode, string message)
+    {
+        if (Json)
+        {
+            Error.WriteLine(JsonDocumentWriter.WriteLine(w =>
+            {
+                w.WriteString("type", "error");
+                w.WriteString("code", ExitCodes.Name(exitCode));
+                w.WriteNumber("exitCode", exitCode);
+                w.WriteString("message", message);
+            }));
+        }
+        else
+        {
+            Error.WriteLine($"error: {message}");
+        }
+    }
 
     /// <summary>A result line: with colour on a terminal, plain (and never wrapped) otherwise, so scripts can read it.</summary>
     public void Line(string markup, string plain)

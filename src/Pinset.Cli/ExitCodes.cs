@@ -20,4 +20,16 @@ internal static class ExitCodes
 
     /// <summary>check only: nothing fails today, but a rotation risk was found.</summary>
     public const int RotationRisk = 5;
+
+    /// <summary>The code's name in JSON errors: refused, bad-input, connect-failed, untrusted, rotation-risk, interrupted.</summary>
+    public static string Name(int exitCode) => exitCode switch
+    {
+        Success => "success",
+        Refused => "refused",
+        BadInput => "bad-input",
+        ConnectFailed => "connect-failed",
+        Untrusted => "untrusted",
+        RotationRisk => "rotation-risk",
+        _ => "error",
+    };
 }

@@ -11,10 +11,22 @@ namespace Pinset.Cli;
 /// </summary>
 internal static class JsonDocumentWriter
 {
-    public static string Write(Action<Utf8JsonWriter> body)
+    public static string Write(Action<Utf8JsonWriter> body) => Write(body, indented: true);
+
+    /// <summary>One object on one line (for standard error, one per message): <paramref name="properties"/> writes its properties.</summary>
+    public static string WriteLine(Action<Utf8JsonWriter> properties) => Write(
+        json =>
+        {
+            json.WriteStartObject();
+            properties(json);
+            json.WriteEndObject();
+        },
+        indented: false);
+
+    private static string Write(Action<Utf8JsonWriter> body, bool indented)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             body(json);
         }

@@ -19,6 +19,11 @@ internal static class PinCommand
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
+            if (parse.GetValue(json) && parse.GetResult(format) is { Implicit: false })
+            {
+                throw new CliException(ExitCodes.BadInput, $"--json and --format {parse.GetValue(format)} ask for two different outputs; give one. (--json prints the pins as one JSON document; --format json prints them as a policy.)");
+            }
+
             var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
             var groups = new List<PinGroup>();
             foreach (var target in parse.GetValue(targets)!)

@@ -28,14 +28,12 @@ internal static class PinsetCli
     public static async Task<int> RunAsync(string[] args, CliConsole output, Interruption interruption)
     {
         var parse = Build(output).Parse(args);
+
+        // Known before anything can fail: under --json every error and warning is JSON, parse errors included.
+        output.Json = parse.Errors.Count == 0 ? parse.GetValue<bool>("--json") : args.Contains("--json");
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                output.Error.WriteLine($"error: {error.Message}");
-            }
-
-            output.Error.WriteLine("Run 'pinset --help' for usage.");
+            output.Fail(ExitCodes.BadInput, string.Join(' ', parse.Errors.Select(e => e.Message)) + " Run 'pinset --help' for usage.");
             return ExitCodes.BadInput;
         }
 
@@ -53,12 +51,12 @@ internal static class PinsetCli
         }
         catch (CliException ex)
         {
-            output.Error.WriteLine($"error: {ex.Message}");
+            output.Fail(ex.ExitCode, ex.Message);
             return ex.ExitCode;
         }
         catch (PinsetFormatException ex)
         {
-            output.Error.WriteLine($"error: {ex.Message}");
+            output.Fail(ExitCodes.BadInput, ex.Message);
             return ExitCodes.BadInput;
         }
     }

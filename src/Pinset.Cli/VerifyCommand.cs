@@ -9,8 +9,8 @@ internal static class VerifyCommand
     public static Command Create(CliConsole output, Option<bool> json)
     {
         var targets = new Argument<string[]>("target") { Description = "https://host[:port]/... or host[:port]; several are verified one after another.", Arity = ArgumentArity.OneOrMore };
-        var pins = new Option<string[]>("--pin") { HelpName = "PIN", Description = "A pin the chain must contain (sha256/..., sha256//... or pin-sha256=\"...\"). Repeatable." };
-        var policy = new Option<string?>("--policy") { HelpName = "FILE", Description = "A policy file ('-' reads standard input); its host matching applies (case, trailing dot, IDN)." };
+        var pins = new Option<string[]>("--pin") { HelpName = "PIN", Description = "A pin the chain must contain (sha256/..., sha256//... or pin-sha256=\"...\"). Repeatable. Give --pin or --policy." };
+        var policy = new Option<string?>("--policy") { HelpName = "FILE", Description = "A policy file ('-' reads standard input); its host matching applies (case, trailing dot, IDN). Give --pin or --policy." };
         var connection = new ConnectionOptions();
         var command = new Command("verify", "Connect, validate the chain, and check it against pins or a policy.") { targets, pins, policy };
         connection.AddTo(command);

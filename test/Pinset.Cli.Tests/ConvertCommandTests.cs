@@ -193,4 +193,13 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Contains(plus.ToString(), document.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("\\u00", document.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Convert_SinglePinToTrustKit_WarnsThatTrustKitRequiresTwo()
+    {
+        var policy = _fx.Policy($$"""{"hosts": ["api.exchange.com"], "pins": ["{{PinA}}"], "mode": "report-only"}""");
+        var run = await CliRunner.RunAsync("convert", policy, "--to", "trustkit");
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Contains("TrustKit refuses a domain with fewer than two pins, and this policy has 1", run.Error, StringComparison.Ordinal);
+    }
 }

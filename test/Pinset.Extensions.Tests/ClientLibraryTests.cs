@@ -188,15 +188,9 @@ public sealed class ClientLibraryTests : IAsyncLifetime
         using var stopped = Client(Interceptor("/trades", "wss"));
         stopped.ErrorReconnectTimeout = TimeSpan.Zero;
         var disconnected = new TaskCompletionSource<DisconnectionInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var stop = stopped.DisconnectionHappened.Subscribe(info =>
-        {
-            if (Find<PinValidationException>(info.Exception) is not null)
-            {
-                info.CancelReconnection = true; // a pin failure is a verdict: do not reconnect to the interceptor
-            }
-
-            disconnected.TrySetResult(info);
-        });
+        // docs/integration.md's handler, as the doc shows it; the observer after it sees what it decided.
+        DocExamples.PolicyAndReportingExamples.StopReconnecting(stopped);
+        using var seen = stopped.DisconnectionHappened.Subscribe(info => disconnected.TrySetResult(info));
         await stopped.Start();
         var first = await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(first.CancelReconnection);

@@ -10,7 +10,7 @@ using Pinset.TestSupport.Grpc;
 namespace Pinset.Extensions.Tests.DocExamples;
 
 /// <summary>
-/// The examples of docs/integration.md, compiled and run by <see cref="IntegrationDocTests"/>; the doc test checks that
+/// The examples of docs/integration.md, compiled and run by <see cref="DocExampleTests"/>; the doc test checks that
 /// each region below appears in the doc word for word. Each takes what a real app would have: a policy, a URL, roots.
 /// </summary>
 internal static class IntegrationExamples

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Websocket.Client;
+
+namespace Pinset.Extensions.Tests.DocExamples;
+
+/// <summary>The short examples of docs/policy.md, docs/reporting.md and docs/integration.md that run nothing of their own, compiled as they stand.</summary>
+internal static class PolicyAndReportingExamples
+{
+    public static PinningPolicy Load()
+    {
+        // <example:policy-load>
+        PinningPolicy policy = PinningPolicy.Load("pinning.json"); // or Parse(json), or Create(PinningConfiguration)
+        // </example>
+        return policy;
+    }
+
+    public static void Reporting(HostApplicationBuilder builder)
+    {
+        // <example:reporting-options>
+        builder.Services.AddCertificatePinning(builder.Configuration.GetSection("pinning"), options =>
+        {
+            options.Reporting.AppName = "market-maker";
+            options.Reporting.AppVersion = "4.2.0";
+        });
+        // </example>
+    }
+
+    public static void GenericHost(HostApplicationBuilder builder)
+    {
+        // <example:host-one-line>
+        // In a generic host, the one line:
+        builder.Services.AddCertificatePinning(builder.Configuration.GetSection("pinning"));
+        builder.Services.AddHttpClient<ExchangeApi>().UseCertificatePinning();
+        // </example>
+    }
+
+    public static void StopReconnecting(WebsocketClient client)
+    {
+        // <example:websocket-client>
+        client.DisconnectionHappened.Subscribe(info =>
+        {
+            for (var e = info.Exception; e is not null; e = e.InnerException)
+            {
+                if (e is PinValidationException)
+                {
+                    info.CancelReconnection = true; // a verdict: do not reconnect to an interceptor
+                }
+            }
+        });
+        // </example>
+    }
+}

@@ -36,7 +36,7 @@ public sealed partial class IntegrationDocTests : IDisposable
         await using var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
         var route = IntegrationExamples.Loopback(genuine.Port);
         var policyFile = _dir.File("pinning.json");
-        File.WriteAllText(policyFile, $$$"""{"pinning": {"policies": [{"hosts": ["{{{TestPki.Host}}}"], "pins": ["{{{_pki.Intermediate.Pin}}}", "{{{TestPki.BackupPin}}}"]}]}}""");
+        File.WriteAllText(policyFile, $$$"""{"pinning": {"policies": [{"hosts": ["{{{TestPki.DefaultHost}}}"], "pins": ["{{{_pki.Intermediate.Pin}}}", "{{{TestPki.BackupPin}}}"]}]}}""");
         var configuration = new ConfigurationBuilder().AddJsonFile(policyFile).Build();
         var trust = new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth() };
 
@@ -57,12 +57,12 @@ public sealed partial class IntegrationDocTests : IDisposable
         await using var fix = LoopbackTlsServer.Start(_pki.Leaf, _pki.GenuineChain());
         await using (var tcp = await fix.ConnectAsync())
         {
-            Assert.True(await IntegrationExamples.FixSession(pinning.Pinner, TestPki.Host, tcp));
+            Assert.True(await IntegrationExamples.FixSession(pinning.Pinner, TestPki.DefaultHost, tcp));
         }
 
         await using var interceptor = LoopbackTlsServer.Start(_pki.InterceptorLeaf);
         await using var stolen = await interceptor.ConnectAsync();
-        await Assert.ThrowsAsync<PinValidationException>(() => IntegrationExamples.FixSession(pinning.Pinner, TestPki.Host, stolen));
+        await Assert.ThrowsAsync<PinValidationException>(() => IntegrationExamples.FixSession(pinning.Pinner, TestPki.DefaultHost, stolen));
         Assert.Equal(0, interceptor.Requests);
     }
 

@@ -22,15 +22,12 @@ public sealed class InterceptingProxy : IAsyncDisposable
 {
     private const int MaxConnectHeader = 8192;
     private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "::1"];
-    private readonly TcpListener _listener;
     private readonly int _upstreamPort;
     private readonly bool _ownsAuthority;
     private readonly TestKeyKind _keyKind;
     private readonly ConcurrentDictionary<string, Lazy<SslStreamCertificateContext>> _certificates = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<InterceptedConnection> _connections = [];
-    private readonly List<Task> _serving = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
+    private readonly LoopbackListener _listener;
 
     private InterceptingProxy(int upstreamPort, InterceptingProxyOptions options)
     {
@@ -38,14 +35,11 @@ public sealed class InterceptingProxy : IAsyncDisposable
         _keyKind = options.KeyKind;
         _ownsAuthority = options.CertificateAuthority is null;
         CertificateAuthority = options.CertificateAuthority ?? TestCertificateAuthority.CreateRoot("Pinset.Testing Interceptor CA", options.KeyKind);
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = AcceptAsync();
+        _listener = new LoopbackListener(ServeAsync);
     }
 
     /// <summary>The port on 127.0.0.1, for both direct TLS and CONNECT.</summary>
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>The proxy as an HTTP proxy address: <c>new SocketsHttpHandler { Proxy = new WebProxy(proxy.ProxyUri) }</c>.</summary>
     public Uri ProxyUri => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
@@ -93,16 +87,7 @@ public sealed class InterceptingProxy : IAsyncDisposable
     /// <summary>Stops accepting, ends every connection, and disposes the CA if the proxy made it.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        await _acceptLoop.ConfigureAwait(false);
-        Task[] serving;
-        lock (_serving)
-        {
-            serving = [.. _serving];
-        }
-
-        await Task.WhenAll(serving).ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
         foreach (var certificate in _certificates.Values.Where(c => c.IsValueCreated))
         {
             certificate.Value.TargetCertificate.Dispose();
@@ -112,36 +97,11 @@ public sealed class InterceptingProxy : IAsyncDisposable
         {
             CertificateAuthority.Dispose();
         }
-
-        _stop.Dispose();
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            client.NoDelay = true;
-            lock (_serving)
-            {
-                _serving.Add(ServeAsync(client));
-            }
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, CancellationToken token)
     {
         InterceptedConnection? connection = null;
-        var token = _stop.Token;
         try
         {
             using (client)

@@ -10,12 +10,16 @@ namespace Pinset.Testing;
 public static class Loopback
 {
     /// <summary>A TCP connection to 127.0.0.1:<paramref name="port"/>.</summary>
-    public static async ValueTask<Stream> ConnectAsync(int port, CancellationToken cancellationToken = default)
+    public static ValueTask<Stream> ConnectAsync(int port, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+
+    /// <summary>A TCP connection to <paramref name="endPoint"/>, as SocketsHttpHandler opens one by default.</summary>
+    internal static async ValueTask<Stream> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

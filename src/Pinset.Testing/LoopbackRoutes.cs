@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Pinset.Testing;
 
 /// <summary>The host names an app's service collection routes to loopback ports, read at each connection.</summary>
@@ -35,23 +33,8 @@ internal sealed class LoopbackRoutes
                 return Loopback.ConnectAsync(port, cancellationToken);
             }
 
-            return previous is not null ? previous(context, cancellationToken) : ConnectDefaultAsync(context, cancellationToken);
+            return previous is not null ? previous(context, cancellationToken) : Loopback.ConnectAsync(context.DnsEndPoint, cancellationToken);
         };
-
-    private static async ValueTask<Stream> ConnectDefaultAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     private static string Normalize(string host) => host.Trim('[', ']').TrimEnd('.');
 }

@@ -16,13 +16,10 @@ namespace Pinset.Testing;
 /// </summary>
 public sealed class LoopbackTlsServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
     private readonly SslStreamCertificateContext _context;
     private readonly SslProtocols _protocols;
     private readonly TimeSpan _latency;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private readonly List<Task> _connections = [];
+    private readonly LoopbackListener _listener;
     private int _handshakes;
     private int _requests;
 
@@ -31,14 +28,11 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
         _latency = latency;
         _context = SslStreamCertificateContext.Create(leaf, [.. sentChain.Where(c => c != leaf)], offline: true);
         _protocols = protocols;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = AcceptAsync();
+        _listener = new LoopbackListener(ServeAsync);
     }
 
     /// <summary>The port on 127.0.0.1.</summary>
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>TLS handshakes the server completed.</summary>
     public int Handshakes => Volatile.Read(ref _handshakes);
@@ -71,28 +65,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
         return client.GetStream();
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            lock (_connections)
-            {
-                _connections.Add(ServeAsync(client));
-            }
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, CancellationToken stop)
     {
         using (client)
         await using (var tls = new SslStream(client.GetStream()))
@@ -101,7 +74,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
             {
                 if (_latency > TimeSpan.Zero)
                 {
-                    await Task.Delay(_latency, _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(_latency, stop).ConfigureAwait(false);
                 }
 
                 await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
@@ -109,10 +82,10 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
                     ServerCertificateContext = _context,
                     EnabledSslProtocols = _protocols,
                     ApplicationProtocols = [SslApplicationProtocol.Http11],
-                }, _stop.Token).ConfigureAwait(false);
+                }, stop).ConfigureAwait(false);
                 Interlocked.Increment(ref _handshakes);
                 var buffer = new byte[4096];
-                int read = await tls.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+                int read = await tls.ReadAsync(buffer, stop).ConfigureAwait(false);
                 if (read <= 0)
                 {
                     return;
@@ -121,9 +94,9 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
                 Interlocked.Increment(ref _requests);
                 var body = "hello"u8.ToArray();
                 var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-                await tls.WriteAsync(head, _stop.Token).ConfigureAwait(false);
-                await tls.WriteAsync(body, _stop.Token).ConfigureAwait(false);
-                await tls.FlushAsync(_stop.Token).ConfigureAwait(false);
+                await tls.WriteAsync(head, stop).ConfigureAwait(false);
+                await tls.WriteAsync(body, stop).ConfigureAwait(false);
+                await tls.FlushAsync(stop).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
             {
@@ -133,18 +106,5 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
     }
 
     /// <summary>Stops accepting and waits for every connection to end.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        await _acceptLoop.ConfigureAwait(false);
-        Task[] pending;
-        lock (_connections)
-        {
-            pending = [.. _connections];
-        }
-
-        await Task.WhenAll(pending).ConfigureAwait(false);
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }

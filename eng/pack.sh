@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Packs the shipped packages (Pinset, Pinset.Extensions, the pinset tool) into a directory, default artifacts/packages.
+# Packs the shipped packages (Pinset, Pinset.Extensions, Pinset.Testing, the pinset tool) into a directory, default
+# artifacts/packages.
 # Pinset carries ReadyToRun code for linux-x64, linux-arm64, win-x64 and osx-arm64 besides its portable IL, so an app's
 # first pinned handshake does not wait for the JIT (docs/benchmarks.md, "Cold start").
 # Usage: eng/pack.sh [OUTPUT-DIRECTORY]
@@ -14,5 +15,6 @@ for rid in linux-x64 linux-arm64 win-x64 osx-arm64; do
 done
 dotnet pack "$here/src/Pinset" -c Release -o "$out" -p:ReadyToRunImages="$r2r" --nologo -v quiet
 dotnet pack "$here/src/Pinset.Extensions" -c Release -o "$out" --nologo -v quiet
+dotnet pack "$here/src/Pinset.Testing" -c Release -o "$out" --nologo -v quiet
 dotnet pack "$here/src/Pinset.Cli" -c Release -o "$out" --nologo -v quiet
 ls -1 "$out"/*.nupkg

@@ -2,7 +2,6 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
-using Pinset.TestSupport;
 
 namespace Pinset.Benchmarks;
 
@@ -35,7 +34,7 @@ public class ChainValidationBenchmarks
         // The root pin is last in the chain, so both checks look at all three certificates.
         _pinner = new CertificatePinner(PinningPolicy.Create(new()
         {
-            Policies = [new() { Hosts = [TestPki.Host], Pins = [_pki.Root.Pin.ToString(), TestPki.BackupPin.ToString()] }],
+            Policies = [new() { Hosts = [TestPki.DefaultHost], Pins = [_pki.Root.Pin.ToString(), TestPki.BackupPin.ToString()] }],
         }));
         _pins = [_pki.Root.Pin.ToBase64(), TestPki.BackupPin.ToBase64()];
         if (!Pinset() || !HandWritten())
@@ -60,7 +59,7 @@ public class ChainValidationBenchmarks
     }
 
     [Benchmark]
-    public bool Pinset() => _pinner.Validate(TestPki.Host, _pki.Leaf, _chain, SslPolicyErrors.None).IsAllowed;
+    public bool Pinset() => _pinner.Validate(TestPki.DefaultHost, _pki.Leaf, _chain, SslPolicyErrors.None).IsAllowed;
 
     [GlobalCleanup]
     public void Cleanup()

@@ -77,7 +77,8 @@ internal static class CheckScale
             var cli = new CliConsole(output, error, interactive: false);
             long before = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
-            int exit = await PinsetCli.RunAsync([.. args], cli, CancellationToken.None);
+            using var interruption = new Interruption();
+            int exit = await PinsetCli.RunAsync([.. args], cli, interruption);
             clock.Stop();
             long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
             return exit == ExitCodes.Success

@@ -1,5 +1,3 @@
-using Pinset.TestSupport;
-
 namespace Pinset.Benchmarks;
 
 /// <summary>

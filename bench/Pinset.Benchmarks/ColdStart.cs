@@ -25,7 +25,7 @@ internal static class ColdStart
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("root.pem"), pki.Root.Certificate.ExportCertificatePem());
         string pins = $"\"{pki.Intermediate.Pin}\", \"{TestPki.BackupPin}\"";
-        File.WriteAllText(dir.File("exact.json"), $$$"""{"pinning": {"policies": [{"hosts": ["{{{TestPki.Host}}}"], "pins": [{{{pins}}}], "expires": "2030-01-01T00:00:00Z"}]}}""");
+        File.WriteAllText(dir.File("exact.json"), $$$"""{"pinning": {"policies": [{"hosts": ["{{{TestPki.DefaultHost}}}"], "pins": [{{{pins}}}], "expires": "2030-01-01T00:00:00Z"}]}}""");
         File.WriteAllText(dir.File("wildcard.json"), $$$"""{"pinning": {"policies": [{"hosts": ["**.exchange.test"], "pins": [{{{pins}}}], "expires": "2030-01-01T00:00:00Z"}]}}""");
 
         string feed = dir.File("feed");

@@ -17,7 +17,7 @@ internal static class EndToEnd
         using var pki = new TestPki();
         await using var server = await KestrelExchange.StartAsync(pki.Leaf, pki.GenuineChain());
         var pinner = new CertificatePinner(
-            PinningPolicy.Create(new() { Policies = [new() { Hosts = [TestPki.Host], Pins = [pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }] }),
+            PinningPolicy.Create(new() { Policies = [new() { Hosts = [TestPki.DefaultHost], Pins = [pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }] }),
             new CertificatePinnerOptions { CustomTrustRoots = [pki.Root.Certificate] });
         var url = new Uri(server.Url(), "ticker");
         SocketsHttpHandler Handler(bool pinned)

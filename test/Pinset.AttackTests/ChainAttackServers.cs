@@ -19,8 +19,8 @@ public sealed class ChainAttackServers : IAsyncLifetime
         string[] names = [Host, "api.exchange.test"];
 
         var rsaLeaf = Own(genuine.Intermediate.IssueServer(names, TestKeyKind.Rsa2048));
-        var expiredLeaf = Own(genuine.Intermediate.IssueServer(names, notBefore: DateTimeOffset.UtcNow.AddDays(-60), notAfter: DateTimeOffset.UtcNow.AddDays(-1)));
-        var wrongHostLeaf = Own(genuine.Intermediate.IssueServer(["other.exchange.test"]));
+        var expiredLeaf = Own(genuine.IssueExpiredLeaf());
+        var wrongHostLeaf = Own(genuine.IssueWrongHostLeaf("other.exchange.test"));
 
         // A rogue issuing CA with the genuine one's exact name, under the attacker's root.
         var rogueIntermediate = Own(attackerRoot.CreateIntermediate("Genuine Issuing CA"));

@@ -52,7 +52,7 @@ public sealed class FixtureTeardownTests : IDisposable
         using var run = Process.Start(new ProcessStartInfo("tail", "-f /dev/null") { RedirectStandardOutput = true })!;
         using var dir = new TempDirectory();
         await File.WriteAllTextAsync(dir.File("leaf.pem"), _pki.Leaf.ExportCertificatePem());
-        await File.WriteAllTextAsync(dir.File("leaf.key"), TestKeys.PrivateKeyPem(_pki.Leaf));
+        await File.WriteAllTextAsync(dir.File("leaf.key"), TestKey.PrivateKeyPem(_pki.Leaf));
         var server = await ToolServerProcess.StartAsync(
             ExternalTool.OpenSsl,
             ["s_server", "-accept", $"127.0.0.1:{Loopback.FreePort()}", "-cert", dir.File("leaf.pem"), "-key", dir.File("leaf.key"), "-ign_eof"],

@@ -62,7 +62,7 @@ public sealed class InterceptionTests(InterceptionServers servers) : IClassFixtu
         using var response = await http.GetAsync(new Uri($"https://{Host}:{servers.Proxy.Port}{path}"));
 
         Assert.Equal("hello\n", await response.Content.ReadAsStringAsync());
-        Assert.Equal("CN=Interceptor Root CA, O=Pinset Tests", seen?.Issuer);
+        Assert.Equal("CN=Interceptor Root CA, O=Pinset.Testing", seen?.Issuer);
         Assert.NotNull(await servers.Genuine.FindRequestAsync(path));
     }
 }

@@ -15,10 +15,10 @@ public sealed class CheckCommandTests : IDisposable
     public async Task Check_IntermediatePinnedWithBackup_Exit0()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}]}""");
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}]}""");
         var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
         Assert.True(run.Exit == 0, run.ToString());
-        Assert.StartsWith($"OK  {TestPki.Host}:{server.Port}", run.Out, StringComparison.Ordinal);
+        Assert.StartsWith($"OK  {TestPki.DefaultHost}:{server.Port}", run.Out, StringComparison.Ordinal);
         Assert.Contains("1 checked: 0 failing, 0 with rotation risks, 1 fine.", run.Out, StringComparison.Ordinal);
     }
 
@@ -29,7 +29,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
         var pins = policyKind == "leaf-only" ? Pins(_fx.Pki.LeafPin, TestPki.BackupPin) : Pins(_fx.Pki.Intermediate.Pin, _fx.Pki.Root.Pin);
-        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{pins}}]}""");
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": [{{pins}}]}""");
         var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
         Assert.Equal(5, run.Exit);
         Assert.Contains(expectedRisk, run.Out, StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public sealed class CheckCommandTests : IDisposable
     public async Task Check_OnATerminal_TableWithVerdictAndRisk()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.LeafPin, TestPki.BackupPin)}}]}""");
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": [{{Pins(_fx.Pki.LeafPin, TestPki.BackupPin)}}]}""");
         var run = await CliRunner.RunAsync(null, true, ["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
         Assert.Equal(5, run.Exit);
         Assert.Contains("Verdict", run.Out, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class CheckCommandTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
         var expires = time.GetUtcNow().AddDays(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "expires": "{{expires}}"}""");
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "expires": "{{expires}}"}""");
         var soon = await CliRunner.RunAsync(time, ["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
         Assert.Equal(5, soon.Exit);
         Assert.Contains("The policy expires on", soon.Out, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         await using var collector = await ReportEndpoint.StartAsync();
         await using var interceptor = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
-        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "reportUris": ["{{collector.Url}}", "http://127.0.0.1:1/dead"]}""");
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "reportUris": ["{{collector.Url}}", "http://127.0.0.1:1/dead"]}""");
         var run = await CliRunner.RunAsync(["check", policy, CliFixture.Target(interceptor), "--report", .. _fx.Reach(interceptor)]);
         Assert.Equal(1, run.Exit);
         Assert.Contains("could not be sent to 'http://127.0.0.1:1/dead'", run.Error, StringComparison.Ordinal);
@@ -100,9 +100,9 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Equal("application/json; charset=utf-8", report.ContentType);
         using var json = JsonDocument.Parse(report.Body);
         var root = json.RootElement;
-        Assert.Equal(TestPki.Host, root.GetProperty("hostname").GetString());
+        Assert.Equal(TestPki.DefaultHost, root.GetProperty("hostname").GetString());
         Assert.Equal(interceptor.Port, root.GetProperty("port").GetInt32());
-        Assert.Equal(TestPki.Host, root.GetProperty("noted-hostname").GetString());
+        Assert.Equal(TestPki.DefaultHost, root.GetProperty("noted-hostname").GetString());
         Assert.False(root.GetProperty("include-subdomains").GetBoolean());
         Assert.Equal($"pin-sha256=\"{_fx.Pki.Intermediate.Pin.ToBase64()}\"", root.GetProperty("known-pins")[0].GetString());
         var served = root.GetProperty("validated-certificate-chain")[0].GetString()!;

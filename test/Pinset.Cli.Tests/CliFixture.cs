@@ -19,12 +19,12 @@ internal sealed class CliFixture : IDisposable
 
     public string File(string name) => _dir.File(name);
 
-    public static string Target(LoopbackTlsServer server, string host = TestPki.Host) => $"{host}:{server.Port}";
+    public static string Target(LoopbackTlsServer server, string host = TestPki.DefaultHost) => $"{host}:{server.Port}";
 
     /// <summary>--resolve for the pinned host, and --ca-file trusting both roots.</summary>
-    public string[] Reach(LoopbackTlsServer server, string host = TestPki.Host) => Reach(server.Port, host);
+    public string[] Reach(LoopbackTlsServer server, string host = TestPki.DefaultHost) => Reach(server.Port, host);
 
-    public string[] Reach(int port, string host = TestPki.Host) =>
+    public string[] Reach(int port, string host = TestPki.DefaultHost) =>
         ["--resolve", $"{HostName.Normalize(host)}:{port}:127.0.0.1", "--ca-file", RootsPem];
 
     public string Policy(string body)

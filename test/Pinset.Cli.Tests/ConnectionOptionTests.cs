@@ -15,7 +15,7 @@ public sealed class ConnectionOptionTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var run = await CliRunner.RunAsync("pin", $"{TestPki.Host}:{port}", "--resolve", $"{TestPki.Host}:{port}:127.0.0.1", option, value);
+        var run = await CliRunner.RunAsync("pin", $"{TestPki.DefaultHost}:{port}", "--resolve", $"{TestPki.DefaultHost}:{port}:127.0.0.1", option, value);
         Assert.True(run.Exit == 3, run.ToString());
         Assert.Contains($"did not finish within {said} (--timeout).", run.Error, StringComparison.Ordinal);
     }

@@ -52,7 +52,7 @@ public sealed class InputTests : IDisposable
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
         var run = await CliRunner.RunWithInputAsync(
             File.ReadAllText(_fx.RootsPem),
-            "verify", CliFixture.Target(server), "--pin", _fx.Pki.Intermediate.Pin.ToString(), "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1", "--cacert", "-");
+            "verify", CliFixture.Target(server), "--pin", _fx.Pki.Intermediate.Pin.ToString(), "--resolve", $"{TestPki.DefaultHost}:{server.Port}:127.0.0.1", "--cacert", "-");
         Assert.True(run.Exit == 0, run.ToString());
         Assert.StartsWith("PASSED", run.Out, StringComparison.Ordinal);
     }
@@ -62,7 +62,7 @@ public sealed class InputTests : IDisposable
     {
         // The bug this guards: the file was read twice (once to check it, once to import it), and a pipe has nothing the second time.
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        using var pinset = PinsetProcess.Start(["pin", CliFixture.Target(server), "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1", "--ca-file", "/dev/stdin"], redirectInput: true);
+        using var pinset = PinsetProcess.Start(["pin", CliFixture.Target(server), "--resolve", $"{TestPki.DefaultHost}:{server.Port}:127.0.0.1", "--ca-file", "/dev/stdin"], redirectInput: true);
         await pinset.StandardInput.WriteAsync(File.ReadAllText(_fx.RootsPem));
         pinset.StandardInput.Close();
         var output = await pinset.StandardOutput.ReadToEndAsync();

@@ -22,14 +22,14 @@ public sealed class InterruptionTests : IDisposable
     {
         using var silent = new SilentServer();
         using var interruption = new Interruption();
-        string target = $"{TestPki.Host}:{silent.Port}";
+        string target = $"{TestPki.DefaultHost}:{silent.Port}";
         string[] args = command switch
         {
             "pin" => ["pin", target],
             "verify" => ["verify", target, "--pin", TestPki.BackupPin.ToString()],
-            _ => ["check", _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": ["{{TestPki.BackupPin}}", "{{_fx.Pki.Intermediate.Pin}}"]}"""), target],
+            _ => ["check", _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": ["{{TestPki.BackupPin}}", "{{_fx.Pki.Intermediate.Pin}}"]}"""), target],
         };
-        var run = CliRunner.RunAsync(interruption, [.. args, "--resolve", $"{TestPki.Host}:{silent.Port}:127.0.0.1", "--timeout", "600"]);
+        var run = CliRunner.RunAsync(interruption, [.. args, "--resolve", $"{TestPki.DefaultHost}:{silent.Port}:127.0.0.1", "--timeout", "600"]);
         await silent.Accepted;
         interruption.Interrupt(exitCode);
         var result = await run;
@@ -77,7 +77,7 @@ public sealed class InterruptionTests : IDisposable
     public async Task RealProcess_SignalledDuringTheHandshake_ExitsWithTheSignalsCodeAndSaysNothing(string signal, int exitCode)
     {
         using var silent = new SilentServer();
-        using var pinset = PinsetProcess.Start(["pin", $"{TestPki.Host}:{silent.Port}", "--resolve", $"{TestPki.Host}:{silent.Port}:127.0.0.1", "--timeout", "600"]);
+        using var pinset = PinsetProcess.Start(["pin", $"{TestPki.DefaultHost}:{silent.Port}", "--resolve", $"{TestPki.DefaultHost}:{silent.Port}:127.0.0.1", "--timeout", "600"]);
         var output = pinset.StandardOutput.ReadToEndAsync();
         var error = pinset.StandardError.ReadToEndAsync();
         await silent.Accepted;

@@ -39,7 +39,7 @@ public sealed class JsonOutputTests : IDisposable
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        var run = await CliRunner.RunAsync("pin", $"{TestPki.Host}:{port}", "--resolve", $"{TestPki.Host}:{port}:127.0.0.1", "--timeout", "200ms", "--json");
+        var run = await CliRunner.RunAsync("pin", $"{TestPki.DefaultHost}:{port}", "--resolve", $"{TestPki.DefaultHost}:{port}:127.0.0.1", "--timeout", "200ms", "--json");
         Assert.Equal(3, run.Exit);
         using var error = JsonDocument.Parse(run.Error);
         Assert.Equal("connect-failed", error.RootElement.GetProperty("code").GetString());
@@ -49,7 +49,7 @@ public sealed class JsonOutputTests : IDisposable
     public async Task Warning_UnderJson_IsJsonToo()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        var run = await CliRunner.RunAsync("pin", CliFixture.Target(server), "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1", "--insecure", "--json");
+        var run = await CliRunner.RunAsync("pin", CliFixture.Target(server), "--resolve", $"{TestPki.DefaultHost}:{server.Port}:127.0.0.1", "--insecure", "--json");
         Assert.True(run.Exit == 0, run.ToString());
         using var result = JsonDocument.Parse(run.Out);
         Assert.False(result.RootElement.GetProperty("targets")[0].GetProperty("trusted").GetBoolean());

@@ -27,7 +27,7 @@ public sealed class PinCommandTests : IDisposable
     public async Task Pin_ServerSendsCertificatesOffThePath_MarksThem()
     {
         await using var server = await OpenSslTlsServer.StartAsync(_fx.Pki.InterceptorLeaf, [_fx.Pki.Intermediate.Certificate]);
-        var run = await CliRunner.RunAsync(["pin", $"https://{TestPki.Host}:{server.Port}/ticker", .. _fx.Reach(server.Port)]);
+        var run = await CliRunner.RunAsync(["pin", $"https://{TestPki.DefaultHost}:{server.Port}/ticker", .. _fx.Reach(server.Port)]);
         Assert.True(run.Exit == 0, run.ToString());
         var off = Assert.Single(run.Out.Split('\n'), l => l.Contains("not on the validated path", StringComparison.Ordinal));
         Assert.StartsWith(_fx.Pki.Intermediate.Pin.ToString(), off, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class PinCommandTests : IDisposable
     public async Task Pin_UntrustedChain_Exit4UnlessInsecure()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        string[] reach = ["--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1"];
+        string[] reach = ["--resolve", $"{TestPki.DefaultHost}:{server.Port}:127.0.0.1"];
         var refused = await CliRunner.RunAsync(["pin", CliFixture.Target(server), .. reach]);
         Assert.Equal(4, refused.Exit);
         Assert.Contains("does not trust the chain", refused.Error, StringComparison.Ordinal);
@@ -56,9 +56,9 @@ public sealed class PinCommandTests : IDisposable
         listener.Start();
         int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var run = await CliRunner.RunAsync("pin", $"{TestPki.Host}:{port}", "--resolve", $"{TestPki.Host}:{port}:127.0.0.1", "--timeout", "5");
+        var run = await CliRunner.RunAsync("pin", $"{TestPki.DefaultHost}:{port}", "--resolve", $"{TestPki.DefaultHost}:{port}:127.0.0.1", "--timeout", "5");
         Assert.Equal(3, run.Exit);
-        Assert.Contains($"Could not connect to '{TestPki.Host}:{port}'", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"Could not connect to '{TestPki.DefaultHost}:{port}'", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class PinCommandTests : IDisposable
             using var client = await listener.AcceptTcpClientAsync();
             client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Both);
         });
-        var run = await CliRunner.RunAsync("pin", $"{TestPki.Host}:{port}", "--resolve", $"{TestPki.Host}:{port}:127.0.0.1");
+        var run = await CliRunner.RunAsync("pin", $"{TestPki.DefaultHost}:{port}", "--resolve", $"{TestPki.DefaultHost}:{port}:127.0.0.1");
         await closer;
         Assert.Equal(3, run.Exit);
         Assert.Contains("failed before a certificate was received", run.Error, StringComparison.Ordinal);
@@ -201,7 +201,7 @@ public sealed class PinCommandTests : IDisposable
 
     private static int Curl(LoopbackTlsServer server, string caFile, string pins)
     {
-        using var curl = ExternalTool.Curl.Start(["-sS", "--max-time", "10", "--cacert", caFile, "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1", "--pinnedpubkey", pins, $"https://{TestPki.Host}:{server.Port}/"]);
+        using var curl = ExternalTool.Curl.Start(["-sS", "--max-time", "10", "--cacert", caFile, "--resolve", $"{TestPki.DefaultHost}:{server.Port}:127.0.0.1", "--pinnedpubkey", pins, $"https://{TestPki.DefaultHost}:{server.Port}/"]);
         curl.StandardOutput.ReadToEnd();
         curl.StandardError.ReadToEnd();
         curl.WaitForExit();

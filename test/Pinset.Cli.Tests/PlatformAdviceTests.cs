@@ -67,11 +67,11 @@ public sealed class PlatformAdviceTests : IDisposable
 
     private async Task<(Server Server, string Host, string? CaFile)> ServeAsync(string broken)
     {
-        string host = broken == "wrong-name" ? "api.exchange.example" : TestPki.Host;
+        string host = broken == "wrong-name" ? "api.exchange.example" : TestPki.DefaultHost;
         switch (broken)
         {
             case "expired":
-                var expired = _fx.Pki.Intermediate.IssueServer([TestPki.Host], notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+                var expired = _fx.Pki.Intermediate.IssueServer([TestPki.DefaultHost], notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
                 var server = LoopbackTlsServer.Start(expired, [expired, _fx.Pki.Intermediate.Certificate]);
                 return (new Server(server, server.Port), host, _fx.RootsPem);
             case "no-intermediate":

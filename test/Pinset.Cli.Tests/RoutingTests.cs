@@ -21,7 +21,7 @@ public sealed class RoutingTests : IDisposable
     public async Task Resolve_WildcardHost_AppliesToAnyHostOnThatPort()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        var run = await CliRunner.RunAsync("verify", $"{TestPki.Host}:{server.Port}", "--pin", IntermediatePin, "--resolve", $"*:{server.Port}:127.0.0.1", "--ca-file", _fx.RootsPem);
+        var run = await CliRunner.RunAsync("verify", $"{TestPki.DefaultHost}:{server.Port}", "--pin", IntermediatePin, "--resolve", $"*:{server.Port}:127.0.0.1", "--ca-file", _fx.RootsPem);
         Assert.True(run.Exit == 0, run.ToString());
     }
 
@@ -31,7 +31,7 @@ public sealed class RoutingTests : IDisposable
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
 
         // Nothing listens on 127.0.0.2 (the server is bound to 127.0.0.1), so the first address is refused at once.
-        var run = await CliRunner.RunAsync("verify", $"{TestPki.Host}:{server.Port}", "--pin", IntermediatePin, "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.2,[::ffff:127.0.0.1]", "--ca-file", _fx.RootsPem);
+        var run = await CliRunner.RunAsync("verify", $"{TestPki.DefaultHost}:{server.Port}", "--pin", IntermediatePin, "--resolve", $"{TestPki.DefaultHost}:{server.Port}:127.0.0.2,[::ffff:127.0.0.1]", "--ca-file", _fx.RootsPem);
         Assert.True(run.Exit == 0, run.ToString());
     }
 
@@ -39,11 +39,11 @@ public sealed class RoutingTests : IDisposable
     public async Task ConnectTo_ConnectsElsewhereAndKeepsTheTlsName()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        var run = await CliRunner.RunAsync("verify", TestPki.Host, "--pin", IntermediatePin, "--connect-to", $"{TestPki.Host}:443:127.0.0.1:{server.Port}", "--ca-file", _fx.RootsPem);
+        var run = await CliRunner.RunAsync("verify", TestPki.DefaultHost, "--pin", IntermediatePin, "--connect-to", $"{TestPki.DefaultHost}:443:127.0.0.1:{server.Port}", "--ca-file", _fx.RootsPem);
         Assert.True(run.Exit == 0, run.ToString());
-        Assert.Contains($"'{TestPki.Host}'", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"'{TestPki.DefaultHost}'", run.Out, StringComparison.Ordinal);
 
-        var anyHost = await CliRunner.RunAsync("pin", TestPki.Host, "--connect-to", $"::127.0.0.1:{server.Port}", "--ca-file", _fx.RootsPem);
+        var anyHost = await CliRunner.RunAsync("pin", TestPki.DefaultHost, "--connect-to", $"::127.0.0.1:{server.Port}", "--ca-file", _fx.RootsPem);
         Assert.True(anyHost.Exit == 0, anyHost.ToString());
     }
 
@@ -156,7 +156,7 @@ public sealed class RoutingTests : IDisposable
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
         var fingerprint = CertificateFingerprint.FromCertificate(_fx.Pki.Intermediate.Certificate);
-        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.Host}}"], "pins": ["{{TestPki.BackupPin}}"], "certificates": ["{{fingerprint}}"]}""");
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": ["{{TestPki.BackupPin}}"], "certificates": ["{{fingerprint}}"]}""");
         var run = await CliRunner.RunAsync(["verify", CliFixture.Target(server), "--policy", policy, .. _fx.Reach(server)]);
         Assert.True(run.Exit == 0, run.ToString());
         var marked = Assert.Single(run.Out.Split('\n'), l => l.StartsWith("  pinned", StringComparison.Ordinal));

@@ -26,7 +26,7 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.Equal(1, run.Exit);
         Assert.StartsWith("Certificate pinning failure! No given pin is in the validated chain.", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("report-only", run.Out, StringComparison.Ordinal);
-        Assert.Contains($"Host: {TestPki.Host}", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"Host: {TestPki.DefaultHost}", run.Out, StringComparison.Ordinal);
         Assert.Contains(_fx.Pki.LeafPin.ToString(), run.Out, StringComparison.Ordinal);
         Assert.Contains($"{SpkiPin.FromCertificate(_fx.Pki.InterceptorLeaf)}: {_fx.Pki.InterceptorLeaf.Subject}", run.Out, StringComparison.Ordinal);
         Assert.Contains($"{_fx.Pki.InterceptorRoot.Pin}: {_fx.Pki.InterceptorRoot.Certificate.Subject}", run.Out, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class VerifyCommandTests : IDisposable
     public async Task Verify_UntrustedChain_Exit4()
     {
         await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
-        var run = await CliRunner.RunAsync("verify", CliFixture.Target(server), "--pin", _fx.Pki.LeafPin.ToString(), "--resolve", $"{TestPki.Host}:{server.Port}:127.0.0.1");
+        var run = await CliRunner.RunAsync("verify", CliFixture.Target(server), "--pin", _fx.Pki.LeafPin.ToString(), "--resolve", $"{TestPki.DefaultHost}:{server.Port}:127.0.0.1");
         Assert.Equal(4, run.Exit);
         Assert.Contains("Certificate validation failure!", run.Out, StringComparison.Ordinal);
     }

@@ -34,6 +34,12 @@ public sealed partial class DocExampleTests : IDisposable
             {
                 int line = text[..block.Index].Count(c => c == '\n') + 1;
                 var example = block.Groups["name"].Success ? block.Groups["name"].Value : null;
+                if (block.Groups["outside"].Success)
+                {
+                    // Compiled and run as an outside project from the packed packages: OutsideProjectTests.
+                    continue;
+                }
+
                 if (example is null)
                 {
                     problems.Add($"{name}, line {line}: a C# block without '<!-- example:NAME -->' above it; make it a region of test/Pinset.Extensions.Tests/DocExamples so it is compiled.");
@@ -81,7 +87,7 @@ public sealed partial class DocExampleTests : IDisposable
         await using var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());
         var route = IntegrationExamples.Loopback(genuine.Port);
         var policyFile = _dir.File("pinning.json");
-        File.WriteAllText(policyFile, $$$"""{"pinning": {"policies": [{"hosts": ["{{{TestPki.Host}}}"], "pins": ["{{{_pki.Intermediate.Pin}}}", "{{{TestPki.BackupPin}}}"]}]}}""");
+        File.WriteAllText(policyFile, $$$"""{"pinning": {"policies": [{"hosts": ["{{{TestPki.DefaultHost}}}"], "pins": ["{{{_pki.Intermediate.Pin}}}", "{{{TestPki.BackupPin}}}"]}]}}""");
         var configuration = new ConfigurationBuilder().AddJsonFile(policyFile).Build();
         var trust = new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth() };
 
@@ -102,12 +108,12 @@ public sealed partial class DocExampleTests : IDisposable
         await using var fix = LoopbackTlsServer.Start(_pki.Leaf, _pki.GenuineChain());
         await using (var tcp = await fix.ConnectAsync())
         {
-            Assert.True(await IntegrationExamples.FixSession(pinning.Pinner, TestPki.Host, tcp));
+            Assert.True(await IntegrationExamples.FixSession(pinning.Pinner, TestPki.DefaultHost, tcp));
         }
 
         await using var interceptor = LoopbackTlsServer.Start(_pki.InterceptorLeaf);
         await using var stolen = await interceptor.ConnectAsync();
-        await Assert.ThrowsAsync<PinValidationException>(() => IntegrationExamples.FixSession(pinning.Pinner, TestPki.Host, stolen));
+        await Assert.ThrowsAsync<PinValidationException>(() => IntegrationExamples.FixSession(pinning.Pinner, TestPki.DefaultHost, stolen));
         Assert.Equal(0, interceptor.Requests);
     }
 
@@ -124,6 +130,6 @@ public sealed partial class DocExampleTests : IDisposable
     [GeneratedRegex(@"// <example:(?<name>[a-z-]+)>\r?\n(?<body>.*?)\s*// </example>", RegexOptions.Singleline)]
     private static partial Regex Region();
 
-    [GeneratedRegex(@"(?:<!-- example:(?<name>[a-z-]+) -->\n)?```csharp\n(?<body>.*?)```", RegexOptions.Singleline)]
+    [GeneratedRegex(@"(?:<!-- example:(?<name>[a-z-]+) -->\n|(?<outside><!-- outside:[A-Za-z.]+ -->\n))?```csharp\n(?<body>.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
 }

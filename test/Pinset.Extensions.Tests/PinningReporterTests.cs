@@ -14,7 +14,7 @@ public sealed class PinningReporterTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private Dictionary<string, string?> Policy(Uri reportUri, string? mode = null, string host = TestPki.Host)
+    private Dictionary<string, string?> Policy(Uri reportUri, string? mode = null, string host = TestPki.DefaultHost)
     {
         var values = PinnedHost.Section([host], [_pki.Intermediate.Pin, TestPki.BackupPin], mode);
         values["pinning:policies:0:reportUris:0"] = reportUri.ToString();
@@ -57,11 +57,11 @@ public sealed class PinningReporterTests : IDisposable
         var root = json.RootElement;
         Assert.True(DateTimeOffset.TryParse(root.GetProperty("date-time").GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _));
         Assert.EndsWith("Z", root.GetProperty("date-time").GetString(), StringComparison.Ordinal);
-        Assert.Equal(TestPki.Host, root.GetProperty("hostname").GetString());
+        Assert.Equal(TestPki.DefaultHost, root.GetProperty("hostname").GetString());
         Assert.Equal(JsonValueKind.Number, root.GetProperty("port").ValueKind);
         Assert.Equal("2099-01-01T00:00:00Z", root.GetProperty("effective-expiration-date").GetString());
         Assert.False(root.GetProperty("include-subdomains").GetBoolean());
-        Assert.Equal(TestPki.Host, root.GetProperty("noted-hostname").GetString());
+        Assert.Equal(TestPki.DefaultHost, root.GetProperty("noted-hostname").GetString());
         Assert.Equal([$"pin-sha256=\"{_pki.Intermediate.Pin.ToBase64()}\"", $"pin-sha256=\"{TestPki.BackupPin.ToBase64()}\""],
             root.GetProperty("known-pins").EnumerateArray().Select(p => p.GetString()));
         var validated = root.GetProperty("validated-certificate-chain").EnumerateArray().Select(p => X509Certificate2.CreateFromPem(p.GetString())).ToList();

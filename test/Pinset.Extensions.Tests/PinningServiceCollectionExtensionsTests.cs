@@ -13,11 +13,11 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private Dictionary<string, string?> Pinned(params SpkiPin[] pins) => PinnedHost.Section([TestPki.Host], [.. pins, TestPki.BackupPin]);
+    private Dictionary<string, string?> Pinned(params SpkiPin[] pins) => PinnedHost.Section([TestPki.DefaultHost], [.. pins, TestPki.BackupPin]);
 
     private sealed class TickerClient(HttpClient http)
     {
-        public Task<string> GetAsync(int port) => http.GetStringAsync(new Uri($"https://{TestPki.Host}:{port}/ticker"));
+        public Task<string> GetAsync(int port) => http.GetStringAsync(new Uri($"https://{TestPki.DefaultHost}:{port}/ticker"));
     }
 
     private static void AddTicker(IServiceCollection services, int port, bool resilience = false)
@@ -97,7 +97,7 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
     public async Task ReportOnly_InterceptorAllowed_LoggedAsEvent3()
     {
         await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
-        await using var host = await PinnedHost.StartAsync(PinnedHost.Section([TestPki.Host], [_pki.Intermediate.Pin], mode: "report-only"), _pki, s => AddTicker(s, interceptor.Port));
+        await using var host = await PinnedHost.StartAsync(PinnedHost.Section([TestPki.DefaultHost], [_pki.Intermediate.Pin], mode: "report-only"), _pki, s => AddTicker(s, interceptor.Port));
         Assert.Equal("BTC-USD 97000.00", await host.Services.GetRequiredService<TickerClient>().GetAsync(interceptor.Port));
         var record = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 3);
         Assert.Equal("ReportOnlyMismatch", record.Id.Name);
@@ -220,7 +220,7 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
 
         var all = validations.GetMeasurementSnapshot();
         Assert.Equal(2, all.Count);
-        Assert.Contains(all, m => (string?)m.Tags[PinningMetricNames.OutcomeTag] == "Allowed" && (string?)m.Tags[PinningMetricNames.HostTag] == TestPki.Host);
+        Assert.Contains(all, m => (string?)m.Tags[PinningMetricNames.OutcomeTag] == "Allowed" && (string?)m.Tags[PinningMetricNames.HostTag] == TestPki.DefaultHost);
         var failed = Assert.Single(failures.GetMeasurementSnapshot());
         Assert.Equal("PinMismatch", failed.Tags[PinningMetricNames.OutcomeTag]);
         Assert.Equal([PinValidationOutcome.Allowed, PinValidationOutcome.PinMismatch], seen.Select(r => r.Outcome));

@@ -2,11 +2,11 @@ namespace Pinset.TestSupport;
 
 /// <summary>
 /// What most connection tests need, started and stopped as one: a fresh <see cref="TestPki"/>, the genuine exchange
-/// (its chain) and an interceptor (a leaf of the interceptor's CA), each a real Kestrel server on loopback.
+/// (its chain) and an impostor presenting a leaf of the interceptor's CA, each a <see cref="KestrelExchange"/> on loopback.
 /// </summary>
 public sealed class ExchangeServers : IAsyncDisposable
 {
-    private ExchangeServers(TestPki pki, KestrelExchange genuine, KestrelExchange interceptor)
+    private ExchangeServers(TestPki pki, LoopbackHttpsServer genuine, LoopbackHttpsServer interceptor)
     {
         Pki = pki;
         Genuine = genuine;
@@ -15,9 +15,9 @@ public sealed class ExchangeServers : IAsyncDisposable
 
     public TestPki Pki { get; }
 
-    public KestrelExchange Genuine { get; }
+    public LoopbackHttpsServer Genuine { get; }
 
-    public KestrelExchange Interceptor { get; }
+    public LoopbackHttpsServer Interceptor { get; }
 
     public static async Task<ExchangeServers> StartAsync()
     {

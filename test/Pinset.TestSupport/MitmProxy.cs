@@ -45,7 +45,7 @@ public sealed class MitmProxy : IAsyncDisposable
         var dir = proxy._dir;
 
         // mitmproxy reads its CA, key and certificate together, from mitmproxy-ca.pem in its configuration directory.
-        await File.WriteAllTextAsync(dir.File("mitmproxy-ca.pem"), TestKeys.PrivateKeyPem(ca.Certificate) + "\n" + ca.Certificate.ExportCertificatePem() + "\n").ConfigureAwait(false);
+        await File.WriteAllTextAsync(dir.File("mitmproxy-ca.pem"), TestKey.PrivateKeyPem(ca.Certificate) + "\n" + ca.Certificate.ExportCertificatePem() + "\n").ConfigureAwait(false);
         await File.WriteAllTextAsync(dir.File("upstream-root.pem"), upstreamRoot.Certificate.ExportCertificatePem() + "\n").ConfigureAwait(false);
         try
         {

@@ -132,7 +132,7 @@ public sealed class NginxServer : IAsyncDisposable
             var certificates = _dir.File(site.Name + ".pem");
             var key = _dir.File(site.Name + ".key");
             File.WriteAllText(certificates, string.Concat(site.Chain.Prepend(site.Leaf).Select(c => c.ExportCertificatePem() + "\n")));
-            File.WriteAllText(key, TestKeys.PrivateKeyPem(site.Leaf));
+            File.WriteAllText(key, TestKey.PrivateKeyPem(site.Leaf));
             config.Append(CultureInfo.InvariantCulture, $$"""
                   server {
                     listen 127.0.0.1:{{port}} ssl;

@@ -40,7 +40,7 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
         var key = dir.File("leaf.key");
         var chain = dir.File("chain.pem");
         await File.WriteAllTextAsync(cert, leaf.ExportCertificatePem()).ConfigureAwait(false);
-        await File.WriteAllTextAsync(key, TestKeys.PrivateKeyPem(leaf)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(key, TestKey.PrivateKeyPem(leaf)).ConfigureAwait(false);
         await File.WriteAllTextAsync(chain, string.Join('\n', extraChain.Select(c => c.ExportCertificatePem())) + "\n").ConfigureAwait(false);
         try
         {

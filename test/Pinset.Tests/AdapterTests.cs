@@ -37,7 +37,7 @@ public sealed class AdapterTests : IDisposable
         {
             using var client = new HttpClient(new HttpClientHandler().UseCertificatePinning(pinner));
             var request = new HttpRequestMessage(HttpMethod.Get, $"https://localhost:{genuine.Port}/");
-            request.Headers.Host = $"{TestPki.Host}:{genuine.Port}";
+            request.Headers.Host = $"{TestPki.DefaultHost}:{genuine.Port}";
             var response = await client.SendAsync(request);
             Assert.Equal("hello", await response.Content.ReadAsStringAsync());
         }
@@ -45,7 +45,7 @@ public sealed class AdapterTests : IDisposable
         await using var interceptor = LoopbackTlsServer.Start(_pki.InterceptorLeaf);
         using var refused = new HttpClient(new HttpClientHandler().UseCertificatePinning(pinner));
         var refusedRequest = new HttpRequestMessage(HttpMethod.Get, $"https://localhost:{interceptor.Port}/");
-        refusedRequest.Headers.Host = TestPki.Host;
+        refusedRequest.Headers.Host = TestPki.DefaultHost;
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => refused.SendAsync(refusedRequest));
         Assert.Equal(PinValidationOutcome.PinMismatch, Assert.IsType<PinValidationException>(error.InnerException).Result.Outcome);
         Assert.Equal(0, interceptor.Requests);
@@ -117,13 +117,13 @@ public sealed class AdapterTests : IDisposable
     {
         // HttpClientHandler takes no chain policy, so the pinner builds the chain again to its roots; that build must
         // keep the platform's verdicts: an issuer outside the roots, and a certificate for another name, are refused.
-        var policy = PinningPolicy.Create(new() { Policies = [new() { Hosts = [TestPki.Host], Pins = [SpkiPin.FromCertificate(_pki.InterceptorLeaf).ToString(), _pki.InterceptorRoot.Pin.ToString()] }] });
+        var policy = PinningPolicy.Create(new() { Policies = [new() { Hosts = [TestPki.DefaultHost], Pins = [SpkiPin.FromCertificate(_pki.InterceptorLeaf).ToString(), _pki.InterceptorRoot.Pin.ToString()] }] });
         var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = wrongName ? _pki.TrustBoth() : [_pki.Root.Certificate] });
         using var otherName = _pki.InterceptorRoot.IssueServer(["other.exchange.example"]);
         await using var server = LoopbackTlsServer.Start(wrongName ? otherName : _pki.InterceptorLeaf);
         using var client = new HttpClient(new HttpClientHandler().UseCertificatePinning(pinner));
         var request = new HttpRequestMessage(HttpMethod.Get, $"https://localhost:{server.Port}/");
-        request.Headers.Host = TestPki.Host;
+        request.Headers.Host = TestPki.DefaultHost;
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
         var pinning = Assert.IsType<PinValidationException>(error.InnerException);
         Assert.Equal(PinValidationOutcome.PlatformValidationFailed, pinning.Result.Outcome);

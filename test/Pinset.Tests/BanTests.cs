@@ -17,7 +17,7 @@ public sealed class BanTests : IDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
         var pinner = _pki.Pinner(new PinPolicyConfiguration
         {
-            Hosts = [TestPki.Host],
+            Hosts = [TestPki.DefaultHost],
             Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()],
             BannedPins = banLeaf ? [_pki.LeafPin.ToString()] : [],
             Expires = "2027-01-01T00:00:00Z",

@@ -39,7 +39,7 @@ public sealed class CertificatePinnerTests : IDisposable
         await using var server = Genuine();
         var pinner = _pki.Pinner(new PinPolicyConfiguration
         {
-            Hosts = [TestPki.Host],
+            Hosts = [TestPki.DefaultHost],
             Certificates = [CertificateFingerprint.FromCertificate(_pki.Leaf).ToString()],
             Pins = [TestPki.BackupPin.ToString()],
         });
@@ -75,7 +75,7 @@ public sealed class CertificatePinnerTests : IDisposable
         Assert.IsAssignableFrom<AuthenticationException>(error);
         Assert.Equal(PinValidationOutcome.PinMismatch, error.Result.Outcome);
         Assert.Equal(0, server.Requests);
-        Assert.Contains(TestPki.Host, error.Message, StringComparison.Ordinal);
+        Assert.Contains(TestPki.DefaultHost, error.Message, StringComparison.Ordinal);
         Assert.Contains(SpkiPin.FromCertificate(_pki.InterceptorLeaf).ToString(), error.Message, StringComparison.Ordinal);
     }
 
@@ -109,7 +109,7 @@ public sealed class CertificatePinnerTests : IDisposable
     [Fact]
     public async Task Validate_ExpiredLeafWithMatchingPin_PlatformFailure()
     {
-        using var expired = _pki.Intermediate.IssueServer([TestPki.Host], notBefore: DateTimeOffset.UtcNow.AddDays(-20), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        using var expired = _pki.IssueExpiredLeaf();
         await using var server = LoopbackTlsServer.Start(expired, [expired, _pki.Intermediate.Certificate]);
         var outcome = await TlsClient.ConnectAsync(server, _pki.Pinner(SpkiPin.FromCertificate(expired), _pki.Root.Pin));
         var error = Assert.IsType<PinValidationException>(outcome.Error);
@@ -121,7 +121,7 @@ public sealed class CertificatePinnerTests : IDisposable
     [Fact]
     public async Task Validate_WrongHostWithMatchingPin_PlatformFailure()
     {
-        using var other = _pki.Intermediate.IssueServer(["other.example.test"]);
+        using var other = _pki.IssueWrongHostLeaf("other.example.test");
         await using var server = LoopbackTlsServer.Start(other, [other, _pki.Intermediate.Certificate]);
         var outcome = await TlsClient.ConnectAsync(server, _pki.Pinner(SpkiPin.FromCertificate(other), _pki.Root.Pin));
         var error = Assert.IsType<PinValidationException>(outcome.Error);
@@ -142,9 +142,9 @@ public sealed class CertificatePinnerTests : IDisposable
     [Fact]
     public async Task Validate_SelfSignedPinnedLeafAsExplicitAnchor_Allows()
     {
-        using var selfSigned = SelfSignedServer(TestPki.Host);
+        using var selfSigned = SelfSignedServer(TestPki.DefaultHost);
         var pin = SpkiPin.FromCertificate(selfSigned);
-        var policy = PinningPolicy.Create(new() { Policies = [new() { Hosts = [TestPki.Host], Pins = [pin.ToString(), TestPki.BackupPin.ToString()] }] });
+        var policy = PinningPolicy.Create(new() { Policies = [new() { Hosts = [TestPki.DefaultHost], Pins = [pin.ToString(), TestPki.BackupPin.ToString()] }] });
         await using var server = LoopbackTlsServer.Start(selfSigned);
 
         var systemTrust = await TlsClient.ConnectAsync(server, new CertificatePinner(policy));
@@ -160,7 +160,7 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_ReportOnlyMismatch_AllowsAndFlags()
     {
         await using var server = Interceptor();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.Host], Pins = [_pki.LeafPin.ToString()], Mode = "report-only" });
+        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString()], Mode = "report-only" });
         var outcome = await TlsClient.ConnectAsync(server, pinner);
         Assert.True(outcome.Completed, outcome.Error?.ToString());
         Assert.Equal(PinValidationOutcome.ReportOnlyMismatch, outcome.Result!.Outcome);
@@ -174,7 +174,7 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_ExpiredPolicy_AllowsAndFlags()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2027, 6, 29, 0, 0, 0, TimeSpan.Zero));
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.Host], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()], Expires = "2027-06-30T00:00:00Z" }, time: time);
+        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()], Expires = "2027-06-30T00:00:00Z" }, time: time);
         await using var server = Interceptor();
 
         var before = await TlsClient.ConnectAsync(server, pinner);
@@ -193,7 +193,7 @@ public sealed class CertificatePinnerTests : IDisposable
         await using var server = Genuine();
         var pinner = _pki.Pinner(new PinPolicyConfiguration
         {
-            Hosts = [TestPki.Host],
+            Hosts = [TestPki.DefaultHost],
             Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()],
             BannedPins = [_pki.Intermediate.Pin.ToString()],
         });
@@ -214,7 +214,7 @@ public sealed class CertificatePinnerTests : IDisposable
         var outcome = await TlsClient.ConnectAsync(server, _pki.Pinner(_pki.LeafPin), spelling);
         var error = Assert.IsType<PinValidationException>(outcome.Error);
         Assert.Equal(PinValidationOutcome.PinMismatch, error.Result.Outcome);
-        Assert.Equal(TestPki.Host, error.Result.Host);
+        Assert.Equal(TestPki.DefaultHost, error.Result.Host);
         Assert.Equal(0, server.Requests);
     }
 
@@ -278,7 +278,7 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_ObserverThrows_RefusedToFailClosed()
     {
         await using var server = Genuine();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.Host], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] },
+        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] },
             observer: _ => throw new InvalidOperationException("observer broke"));
         var outcome = await TlsClient.ConnectAsync(server, pinner);
         var error = Assert.IsType<PinValidationException>(outcome.Error);
@@ -290,7 +290,7 @@ public sealed class CertificatePinnerTests : IDisposable
     [Fact]
     public void Validate_NoCertificate_PlatformFailure()
     {
-        var result = _pki.Pinner(_pki.LeafPin).Validate(TestPki.Host, null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable);
+        var result = _pki.Pinner(_pki.LeafPin).Validate(TestPki.DefaultHost, null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable);
         Assert.Equal(PinValidationOutcome.PlatformValidationFailed, result.Outcome);
         Assert.False(result.IsAllowed);
     }

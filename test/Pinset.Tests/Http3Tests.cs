@@ -18,7 +18,7 @@ public sealed class Http3Tests : IDisposable
     [InlineData(true)]
     public void PinnedCallback_SenderNotAnSslStream_RefusedNamingHttp3(bool requirePinnedHosts)
     {
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.Host], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, requirePinnedHosts);
+        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, requirePinnedHosts);
         using var handler = new SocketsHttpHandler().UseCertificatePinning(pinner);
         var callback = handler.SslOptions.RemoteCertificateValidationCallback!;
         using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();

@@ -23,9 +23,9 @@ public sealed class ObserverTests : IDisposable
     public void DirectValidate_ReachesTheObserver()
     {
         var seen = new List<PinValidationResult>();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.Host], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: seen.Add);
+        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: seen.Add);
         using var chain = Chain();
-        var result = pinner.Validate(TestPki.Host, _pki.Leaf, chain, SslPolicyErrors.None);
+        var result = pinner.Validate(TestPki.DefaultHost, _pki.Leaf, chain, SslPolicyErrors.None);
         Assert.Same(result, Assert.Single(seen));
         Assert.Equal(PinValidationOutcome.Allowed, result.Outcome);
     }
@@ -33,9 +33,9 @@ public sealed class ObserverTests : IDisposable
     [Fact]
     public void DirectValidate_ObserverThrows_ValidateThrowsItsException()
     {
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.Host], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: _ => throw new InvalidOperationException("observer broke"));
+        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: _ => throw new InvalidOperationException("observer broke"));
         using var chain = Chain();
-        var error = Assert.Throws<InvalidOperationException>(() => pinner.Validate(TestPki.Host, _pki.Leaf, chain, SslPolicyErrors.None));
+        var error = Assert.Throws<InvalidOperationException>(() => pinner.Validate(TestPki.DefaultHost, _pki.Leaf, chain, SslPolicyErrors.None));
         Assert.Equal("observer broke", error.Message);
     }
 }

@@ -45,14 +45,14 @@ public sealed class RelaxedValidationTests : IDisposable
 
     /// <summary>A pinner that trusts the system store only, as most apps pin.</summary>
     private CertificatePinner SystemTrustPinner(bool dangerous = false) => new(
-        PinningPolicy.Create(new PinningConfiguration { Policies = [new() { Hosts = [TestPki.Host], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }] }),
+        PinningPolicy.Create(new PinningConfiguration { Policies = [new() { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }] }),
         new CertificatePinnerOptions { DangerousAcceptRelaxedChainPolicy = dangerous });
 
     [Theory]
     [MemberData(nameof(Relaxations))]
     public void SslClientAuthenticationOptions_RelaxedChainPolicy_RefusedWhenPinned(string relaxation, string named)
     {
-        var options = new SslClientAuthenticationOptions { TargetHost = TestPki.Host, CertificateChainPolicy = Relaxed(relaxation) };
+        var options = new SslClientAuthenticationOptions { TargetHost = TestPki.DefaultHost, CertificateChainPolicy = Relaxed(relaxation) };
         var error = Assert.Throws<InvalidOperationException>(() => options.UseCertificatePinning(SystemTrustPinner()));
         Assert.Contains("SslClientAuthenticationOptions.CertificateChainPolicy relaxes the platform's validation", error.Message, StringComparison.Ordinal);
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
@@ -76,13 +76,13 @@ public sealed class RelaxedValidationTests : IDisposable
     public async Task ChainPolicyEditedAfterPinning_ExpiredLeafRefusedAtHandshake(X509VerificationFlags flags)
     {
         // The genuine chain with an expired leaf: the platform refuses it, and pins alone would accept it.
-        using var expired = _pki.Intermediate.IssueServer([TestPki.Host], notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        using var expired = _pki.IssueExpiredLeaf();
         await using var server = LoopbackTlsServer.Start(expired, [expired, _pki.Intermediate.Certificate]);
         var handler = new SocketsHttpHandler().UseCertificatePinning(_pki.Pinner(_pki.Intermediate.Pin));
         handler.SslOptions.CertificateChainPolicy!.VerificationFlags = flags; // edits the policy Pinset installed
         using var client = new HttpClient(Loopback.Route(handler, server.Port));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://{TestPki.Host}:{server.Port}/")));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri($"https://{TestPki.DefaultHost}:{server.Port}/")));
         var refusal = Assert.IsType<PinValidationException>(error.InnerException);
         Assert.Equal(PinValidationOutcome.PlatformValidationFailed, refusal.Result.Outcome);
         Assert.Contains($"relaxed chain policy: its VerificationFlags are '{flags}'", refusal.Message, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class RelaxedValidationTests : IDisposable
     [Fact]
     public async Task DangerousAcceptRelaxedChainPolicy_ExpiredPinnedLeafAccepted_InterceptorStillRefusedByPins()
     {
-        using var expired = _pki.Intermediate.IssueServer([TestPki.Host], notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        using var expired = _pki.IssueExpiredLeaf();
         await using var genuine = LoopbackTlsServer.Start(expired, [expired, _pki.Intermediate.Certificate]);
         await using var interceptor = LoopbackTlsServer.Start(_pki.InterceptorLeaf);
         var pinner = new CertificatePinner(_pki.Pinner(_pki.Intermediate.Pin).Policy, new CertificatePinnerOptions { DangerousAcceptRelaxedChainPolicy = true });
@@ -112,11 +112,11 @@ public sealed class RelaxedValidationTests : IDisposable
 
         using (var client = new HttpClient(Handler(genuine.Port)))
         {
-            Assert.Equal("hello", await client.GetStringAsync(new Uri($"https://{TestPki.Host}:{genuine.Port}/")));
+            Assert.Equal("hello", await client.GetStringAsync(new Uri($"https://{TestPki.DefaultHost}:{genuine.Port}/")));
         }
 
         using var refused = new HttpClient(Handler(interceptor.Port));
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => refused.GetStringAsync(new Uri($"https://{TestPki.Host}:{interceptor.Port}/")));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => refused.GetStringAsync(new Uri($"https://{TestPki.DefaultHost}:{interceptor.Port}/")));
         Assert.Equal(PinValidationOutcome.PinMismatch, Assert.IsType<PinValidationException>(error.InnerException).Result.Outcome);
         Assert.Equal(0, interceptor.Requests);
     }

@@ -7,11 +7,11 @@ internal static class TlsClient
 {
     public sealed record Outcome(PinValidationResult? Result, Exception? Error, bool Completed);
 
-    public static Task<Outcome> ConnectAsync(LoopbackTlsServer server, CertificatePinner pinner, string host = TestPki.Host) =>
+    public static Task<Outcome> ConnectAsync(LoopbackTlsServer server, CertificatePinner pinner, string host = TestPki.DefaultHost) =>
         ConnectAsync(() => server.ConnectAsync(), pinner, host, readResponse: true);
 
     /// <summary>Handshakes and sends a request; reads the answer only from servers that give one (s_server echoes instead).</summary>
-    public static async Task<Outcome> ConnectAsync(Func<Task<System.Net.Sockets.NetworkStream>> connect, CertificatePinner pinner, string host = TestPki.Host, bool readResponse = false)
+    public static async Task<Outcome> ConnectAsync(Func<Task<System.Net.Sockets.NetworkStream>> connect, CertificatePinner pinner, string host = TestPki.DefaultHost, bool readResponse = false)
     {
         PinValidationResult? seen = null;
         var observing = new CertificatePinner(pinner.Policy, pinner.Options with

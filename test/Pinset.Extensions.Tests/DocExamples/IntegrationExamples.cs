@@ -89,5 +89,5 @@ internal static class IntegrationExamples
         // </example>
     }
 
-    public static Action<SocketsHttpHandler> Loopback(int port) => handler => TestSupport.Loopback.Route(handler, port);
+    public static Action<SocketsHttpHandler> Loopback(int port) => handler => Pinset.Testing.Loopback.Route(handler, port);
 }

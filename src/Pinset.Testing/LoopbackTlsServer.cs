@@ -5,22 +5,21 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace Pinset.TestSupport;
+namespace Pinset.Testing;
 
 /// <summary>
-/// A real TLS server on 127.0.0.1 and a port the OS picks. It sends the chain it is given, answers one HTTP/1.1 request
-/// per connection with 200 and <c>hello</c>, and counts handshakes and requests, so a test can assert that a refused
-/// client sent nothing.
+/// A raw TLS server (<see cref="SslStream"/>) on 127.0.0.1 and a port the OS picks, for clients that speak TLS without
+/// HTTP (SslStream, FIX sessions) and for the simplest HTTP/1.1 checks. It sends the chain it is given, reads the
+/// client's first bytes and answers them with one HTTP/1.1 <c>200</c> and <c>hello</c>, then closes. It counts
+/// handshakes and the connections that carried application data, so a test can assert that a refused client sent
+/// nothing. For HTTP/2, WebSockets and your own endpoints, use <see cref="LoopbackHttpsServer"/>.
 /// </summary>
 public sealed class LoopbackTlsServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
     private readonly SslStreamCertificateContext _context;
     private readonly SslProtocols _protocols;
     private readonly TimeSpan _latency;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private readonly List<Task> _connections = [];
+    private readonly LoopbackListener _listener;
     private int _handshakes;
     private int _requests;
 
@@ -29,13 +28,11 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
         _latency = latency;
         _context = SslStreamCertificateContext.Create(leaf, [.. sentChain.Where(c => c != leaf)], offline: true);
         _protocols = protocols;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = AcceptAsync();
+        _listener = new LoopbackListener(ServeAsync);
     }
 
-    public int Port { get; }
+    /// <summary>The port on 127.0.0.1.</summary>
+    public int Port => _listener.Port;
 
     /// <summary>TLS handshakes the server completed.</summary>
     public int Handshakes => Volatile.Read(ref _handshakes);
@@ -43,6 +40,10 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
     /// <summary>Connections on which application data arrived after the handshake.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>
+    /// Starts a server that presents <paramref name="leaf"/> (with its private key) and the rest of
+    /// <paramref name="sentChain"/>, with the TLS versions of <paramref name="protocols"/> (default: the system's).
+    /// </summary>
     public static LoopbackTlsServer Start(X509Certificate2 leaf, IEnumerable<X509Certificate2>? sentChain = null, SslProtocols protocols = SslProtocols.None) =>
         new(leaf, sentChain ?? [leaf], protocols, TimeSpan.Zero);
 
@@ -64,28 +65,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
         return client.GetStream();
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            lock (_connections)
-            {
-                _connections.Add(ServeAsync(client));
-            }
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, CancellationToken stop)
     {
         using (client)
         await using (var tls = new SslStream(client.GetStream()))
@@ -94,7 +74,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
             {
                 if (_latency > TimeSpan.Zero)
                 {
-                    await Task.Delay(_latency, _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(_latency, stop).ConfigureAwait(false);
                 }
 
                 await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
@@ -102,10 +82,10 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
                     ServerCertificateContext = _context,
                     EnabledSslProtocols = _protocols,
                     ApplicationProtocols = [SslApplicationProtocol.Http11],
-                }, _stop.Token).ConfigureAwait(false);
+                }, stop).ConfigureAwait(false);
                 Interlocked.Increment(ref _handshakes);
                 var buffer = new byte[4096];
-                int read = await tls.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+                int read = await tls.ReadAsync(buffer, stop).ConfigureAwait(false);
                 if (read <= 0)
                 {
                     return;
@@ -114,9 +94,9 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
                 Interlocked.Increment(ref _requests);
                 var body = "hello"u8.ToArray();
                 var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-                await tls.WriteAsync(head, _stop.Token).ConfigureAwait(false);
-                await tls.WriteAsync(body, _stop.Token).ConfigureAwait(false);
-                await tls.FlushAsync(_stop.Token).ConfigureAwait(false);
+                await tls.WriteAsync(head, stop).ConfigureAwait(false);
+                await tls.WriteAsync(body, stop).ConfigureAwait(false);
+                await tls.FlushAsync(stop).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
             {
@@ -125,18 +105,6 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        await _acceptLoop.ConfigureAwait(false);
-        Task[] pending;
-        lock (_connections)
-        {
-            pending = [.. _connections];
-        }
-
-        await Task.WhenAll(pending).ConfigureAwait(false);
-        _stop.Dispose();
-    }
+    /// <summary>Stops accepting and waits for every connection to end.</summary>
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }

@@ -1,18 +1,24 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Pinset.TestSupport;
+namespace Pinset.Testing;
 
-/// <summary>A generated CA (root or intermediate) that issues certificates for tests. Each holds its private key.</summary>
+/// <summary>
+/// A generated CA (root or intermediate) that issues server certificates for tests: for DNS names and IP addresses,
+/// with any validity period, any key kind, or a key you supply (a backup key). Each CA holds its private key.
+/// </summary>
 public sealed class TestCertificateAuthority : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-    private readonly AsymmetricAlgorithm _key;
+    private readonly TestKey _key;
+    private readonly bool _ownsKey;
 
-    private TestCertificateAuthority(X509Certificate2 certificate, AsymmetricAlgorithm key, TestCertificateAuthority? parent)
+    private TestCertificateAuthority(X509Certificate2 certificate, TestKey key, bool ownsKey, TestCertificateAuthority? parent)
     {
         Certificate = certificate;
         _key = key;
+        _ownsKey = ownsKey;
         Parent = parent;
     }
 
@@ -25,41 +31,53 @@ public sealed class TestCertificateAuthority : IDisposable
     /// <summary>The pin of the CA's key.</summary>
     public SpkiPin Pin => SpkiPin.FromCertificate(Certificate);
 
-    /// <summary>A self-signed root CA.</summary>
+    /// <summary>A self-signed root CA, valid from 30 days ago for 5 years.</summary>
     public static TestCertificateAuthority CreateRoot(string commonName, TestKeyKind kind = TestKeyKind.EcP256)
     {
-        var key = TestKeys.Create(kind);
-        var request = TestKeys.Request($"CN={commonName}, O=Pinset Tests", key);
+        var key = TestKey.Create(kind);
+        var request = key.Request(Subject(commonName));
         AddCaExtensions(request);
         var certificate = request.CreateSelfSigned(Now.AddDays(-30), Now.AddYears(5));
-        return new TestCertificateAuthority(certificate, key, null);
+        return new TestCertificateAuthority(certificate, key, ownsKey: true, null);
     }
 
-    /// <summary>An intermediate CA issued by this one.</summary>
-    public TestCertificateAuthority CreateIntermediate(string commonName, TestKeyKind kind = TestKeyKind.EcP256, AsymmetricAlgorithm? reuseKey = null)
+    /// <summary>An intermediate CA issued by this one, valid from 30 days ago for 3 years; with <paramref name="key"/>, it holds that key (the caller keeps owning it).</summary>
+    public TestCertificateAuthority CreateIntermediate(string commonName, TestKeyKind kind = TestKeyKind.EcP256, TestKey? key = null)
     {
-        var key = reuseKey ?? TestKeys.Create(kind);
-        var request = TestKeys.Request($"CN={commonName}, O=Pinset Tests", key);
+        var own = key ?? TestKey.Create(kind);
+        var request = own.Request(Subject(commonName));
         AddCaExtensions(request);
         var certificate = Sign(request, Now.AddDays(-30), Now.AddYears(3));
-        return new TestCertificateAuthority(TestKeys.WithKey(certificate, key), key, this);
+        return new TestCertificateAuthority(own.Attach(certificate), own, ownsKey: key is null, this);
     }
 
-    /// <summary>A server certificate for the given DNS names or IP addresses, with its private key.</summary>
+    /// <summary>
+    /// A server certificate for the DNS names or IP addresses in <paramref name="names"/> (the first is also its common
+    /// name, unless <paramref name="commonName"/> is given), with its private key: a new key of <paramref name="kind"/>,
+    /// or <paramref name="key"/>. Valid from <paramref name="notBefore"/> (default: a day ago) to <paramref name="notAfter"/>
+    /// (default: in 90 days, and never after this CA). The caller owns the certificate.
+    /// </summary>
     public X509Certificate2 IssueServer(
-        string[] names,
+        IEnumerable<string> names,
         TestKeyKind kind = TestKeyKind.EcP256,
         DateTimeOffset? notBefore = null,
         DateTimeOffset? notAfter = null,
-        AsymmetricAlgorithm? reuseKey = null,
+        TestKey? key = null,
         string? commonName = null)
     {
-        var key = reuseKey ?? TestKeys.Create(kind);
-        var request = TestKeys.Request($"CN={commonName ?? names[0]}, O=Pinset Tests", key);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in names)
+        ArgumentNullException.ThrowIfNull(names);
+        var list = names.ToList();
+        if (list.Count == 0)
         {
-            if (System.Net.IPAddress.TryParse(name, out var address))
+            throw new ArgumentException("A server certificate needs at least one DNS name or IP address.", nameof(names));
+        }
+
+        var own = key ?? TestKey.Create(kind);
+        var request = own.Request(Subject(commonName ?? list[0]));
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in list)
+        {
+            if (IPAddress.TryParse(name, out var address))
             {
                 san.AddIpAddress(address);
             }
@@ -75,7 +93,8 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var certificate = Sign(request, notBefore ?? Now.AddDays(-1), notAfter ?? Now.AddDays(90));
-        return TestKeys.WithKey(certificate, key);
+
+        return own.Attach(certificate);
     }
 
     /// <summary>
@@ -94,12 +113,12 @@ public sealed class TestCertificateAuthority : IDisposable
     /// Any certificate with its private key, used as an issuer whatever its extensions say: how an attacker signs with
     /// a key whose certificate is not a CA (OkHttp's "signers must have the CA bit set" case).
     /// </summary>
+    /// <exception cref="ArgumentException">The certificate has no EC or RSA private key.</exception>
     public static TestCertificateAuthority Impersonate(X509Certificate2 certificateWithKey, TestCertificateAuthority? parent = null)
     {
         ArgumentNullException.ThrowIfNull(certificateWithKey);
-        var key = (AsymmetricAlgorithm?)certificateWithKey.GetECDsaPrivateKey() ?? certificateWithKey.GetRSAPrivateKey()
-            ?? throw new ArgumentException($"Certificate '{certificateWithKey.Subject}' has no private key.", nameof(certificateWithKey));
-        return new TestCertificateAuthority(new X509Certificate2(certificateWithKey), key, parent);
+        var key = TestKey.FromCertificate(certificateWithKey);
+        return new TestCertificateAuthority(new X509Certificate2(certificateWithKey), key, ownsKey: true, parent);
     }
 
     private X509Certificate2 Sign(CertificateRequest request, DateTimeOffset notBefore, DateTimeOffset notAfter)
@@ -107,19 +126,15 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7F;
-        var generator = _key switch
-        {
-            ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),
-            RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
-            _ => throw new NotSupportedException(_key.GetType().Name),
-        };
         if (notAfter > Certificate.NotAfter)
         {
             notAfter = Certificate.NotAfter;
         }
 
-        return request.Create(Certificate.SubjectName, generator, notBefore, notAfter, serial);
+        return request.Create(Certificate.SubjectName, _key.SignatureGenerator(), notBefore, notAfter, serial);
     }
+
+    private static string Subject(string commonName) => $"CN={commonName}, O=Pinset.Testing";
 
     private static void AddCaExtensions(CertificateRequest request)
     {
@@ -128,9 +143,13 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
     }
 
+    /// <summary>Disposes the certificate and, unless it was supplied, the key.</summary>
     public void Dispose()
     {
         Certificate.Dispose();
-        _key.Dispose();
+        if (_ownsKey)
+        {
+            _key.Dispose();
+        }
     }
 }

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Pinset.Testing.Tests;
+
+/// <summary>
+/// The issue's "done when": a test project outside the solution, referencing only the packed Pinset.Testing and
+/// Pinset.Extensions packages from a local feed, runs docs/testing.md's example; the pinned app passes, and without
+/// UseCertificatePinning() it fails with the messages the page documents. One pack serves both runs.
+/// </summary>
+public sealed partial class OutsideProjectTests
+{
+    private const string PinningLine = "\n            .UseCertificatePinning();";
+
+    [Fact]
+    public async Task DocsExample_PackedPackages_PinnedAppPassesAndUnpinnedAppFailsWithTheDocumentedMessages()
+    {
+        using var dir = new TempDirectory();
+        var page = await File.ReadAllTextAsync(Repository.File("docs", "testing.md"));
+        var project = Directory.CreateDirectory(dir.File("outside")).FullName;
+        string feed = dir.File("feed");
+
+        var pack = await RunAsync("bash", [Repository.File("eng", "pack.sh"), feed], Repository.Root);
+        Assert.True(pack.Exit == 0, $"eng/pack.sh failed:{Environment.NewLine}{pack.Output}");
+        await WriteProjectAsync(project, feed, page);
+
+        var pinned = await RunAsync("dotnet", ["test", project, "--disable-build-servers", "-p:UseSharedCompilation=false"], project);
+        Assert.True(pinned.Exit == 0, $"The pinned example failed:{Environment.NewLine}{pinned.Output}");
+        Assert.True(Summary(pinned.Output) == (0, 2), $"Expected 2 passed tests:{Environment.NewLine}{pinned.Output}");
+
+        var app = Path.Combine(project, "ExchangeHost.cs");
+        var code = await File.ReadAllTextAsync(app);
+        Assert.Single(Regex.Matches(code, Regex.Escape(PinningLine)));
+        await File.WriteAllTextAsync(app, code.Replace(PinningLine, ";", StringComparison.Ordinal));
+
+        var unpinned = await RunAsync("dotnet", ["test", project, "--disable-build-servers", "-p:UseSharedCompilation=false"], project);
+        Assert.True(unpinned.Exit != 0, $"The example passed without UseCertificatePinning():{Environment.NewLine}{unpinned.Output}");
+        Assert.True(Summary(unpinned.Output) == (2, 0), $"Expected 2 failed tests:{Environment.NewLine}{unpinned.Output}");
+        var documented = DocumentedFailures(page);
+        foreach (var message in documented)
+        {
+            Assert.True(Normalize(unpinned.Output).Contains(Normalize(message), StringComparison.Ordinal), $"docs/testing.md's message is not in the output:{Environment.NewLine}{message}{Environment.NewLine}The output:{Environment.NewLine}{unpinned.Output}");
+        }
+
+        Assert.Equal(2, documented.Count);
+    }
+
+    /// <summary>The project: the page's code files, the csproj and NuGet.config from the templates, versions from this repository.</summary>
+    private static async Task WriteProjectAsync(string project, string feed, string page)
+    {
+        var files = CodeBlocks().Matches(page).ToDictionary(m => m.Groups["file"].Value, m => m.Groups["code"].Value);
+        Assert.Equal(["ExchangeClientPinningTests.cs", "ExchangeHost.cs"], files.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, code) in files)
+        {
+            await File.WriteAllTextAsync(Path.Combine(project, name), code);
+        }
+
+        var versions = XDocument.Load(Repository.File("Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);
+        versions["PinsetVersion"] = Path.GetFileName(Directory.GetFiles(feed, "Pinset.Testing.*.nupkg").Single())["Pinset.Testing.".Length..^".nupkg".Length];
+        versions["Feed"] = feed;
+        versions["Cache"] = await GlobalPackagesFolderAsync();
+        string templates = Path.Combine(AppContext.BaseDirectory, "Outside");
+        await File.WriteAllTextAsync(Path.Combine(project, "ExchangeApp.Tests.csproj"), Fill(await File.ReadAllTextAsync(Path.Combine(templates, "ExchangeApp.Tests.csproj.template")), versions));
+        await File.WriteAllTextAsync(Path.Combine(project, "NuGet.config"), Fill(await File.ReadAllTextAsync(Path.Combine(templates, "NuGet.config.template")), versions));
+    }
+
+    private static string Fill(string template, Dictionary<string, string> values) =>
+        Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var value) ? value : throw new InvalidOperationException($"The template has '{m.Value}', which nothing fills."));
+
+    /// <summary>The lines of the page's failure block: each must appear in the output, numbers aside.</summary>
+    private static List<string> DocumentedFailures(string page) =>
+        [.. FailureBlock().Match(page).Groups["text"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>The failed and passed counts of the closing line of <c>dotnet test</c>.</summary>
+    private static (int Failed, int Passed) Summary(string output)
+    {
+        var match = SummaryLine().Match(output);
+        return match.Success ? (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)) : (-1, -1);
+    }
+
+    private static string Normalize(string text) => Numbers().Replace(text.Replace("\r", string.Empty, StringComparison.Ordinal), "N");
+
+    private static async Task<string> GlobalPackagesFolderAsync()
+    {
+        var locals = await RunAsync("dotnet", ["nuget", "locals", "global-packages", "--list"], Repository.Root);
+        return locals.Output.Trim().Split("global-packages:", 2)[1].Trim();
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string command, string[] arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The outer test run's MSBuild and test-host settings would steer the inner build; it gets a clean slate.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_HOST_PATH", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(8));
+        output.Append(await stdout).Append(await stderr);
+        return (process.ExitCode, output.ToString());
+    }
+
+    [GeneratedRegex(@"<!-- outside:(?<file>[\w.]+) -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CodeBlocks();
+
+    [GeneratedRegex(@"<!-- outside-failure -->\s*```text\n(?<text>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex FailureBlock();
+
+    [GeneratedRegex(@"\{\{([\w.]+)\}\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"Failed:\s+(\d+), Passed:\s+(\d+),")]
+    private static partial Regex SummaryLine();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Numbers();
+}

@@ -14,6 +14,7 @@ internal static class CheckCommand
     public static Command Create(CliConsole output, Option<bool> json)
     {
         var policyFile = new Argument<string>("policy") { Description = "The policy file to check ('-' reads standard input)." };
+        ShellCompletion.OfFiles(policyFile);
         var targets = new Argument<string[]>("target") { Description = "Optional: the servers to check; by default every exact host of the policy, on port 443.", Arity = ArgumentArity.ZeroOrMore };
         var warnDays = new Option<int>("--warn-days") { HelpName = "DAYS", Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
         var concurrency = new Option<int>("--concurrency") { HelpName = "N", Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };

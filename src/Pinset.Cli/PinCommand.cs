@@ -10,6 +10,7 @@ internal static class PinCommand
     public static Command Create(CliConsole output, Option<bool> json)
     {
         var targets = new Argument<string[]>("target") { Description = "https://host[:port]/..., host[:port], or a PEM/DER certificate, bundle, public key or CSR file ('-' reads standard input).", Arity = ArgumentArity.OneOrMore };
+        ShellCompletion.OfFiles(targets);
         var format = new Option<string>("--format") { Description = "How to print the pins.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(["text", .. PolicyFormat.All]);
         var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host to name in --format output (default: the server's host)." };

@@ -14,6 +14,7 @@ public sealed class HelpSnapshotTests
     [InlineData("convert")]
     [InlineData("backup-key")]
     [InlineData("demo")]
+    [InlineData("completion")]
     public async Task Help_MatchesSnapshot(string command)
     {
         var run = await CliRunner.RunAsync(command == "pinset" ? ["--help"] : [command, "--help"]);

@@ -9,7 +9,7 @@ internal static class CompletionCommand
     {
         var shell = new Argument<string>("shell") { Description = "The shell: bash, zsh, fish or pwsh." };
         shell.AcceptOnlyFromAmong(CompletionScripts.Shells);
-        var command = new Command("completion", "Print the shell completion script: source <(pinset completion bash); zsh and pwsh alike; pinset completion fish | source.") { shell };
+        var command = new Command("completion", "Print the completion script for a shell; its first lines say how to load it (bash: source <(pinset completion bash)).") { shell };
         command.SetAction(parse =>
         {
             output.Out.Write(CompletionScripts.For(parse.GetValue(shell)!));

@@ -158,7 +158,9 @@ internal static class PinCommand
         warnings.ForEach(output.Warn);
         if (pins.Count < 2)
         {
-            output.Warn("only one pin: an enforced policy also needs a backup pin that is not in today's chain ('pinset backup-key' makes one).");
+            output.Warn(format == PolicyFormat.Curl
+                ? "only the current leaf's pin: curl will refuse the server as soon as its key changes; add the next key's pin after a ';' ('pinset backup-key' makes the key)."
+                : "only one pin: an enforced policy also needs a backup pin that is not in today's chain ('pinset backup-key' makes one).");
         }
     }
 

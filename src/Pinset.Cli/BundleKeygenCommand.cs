@@ -19,6 +19,11 @@ internal static class BundleKeygenCommand
                 throw new CliException(ExitCodes.BadInput, $"The directory of '{stem}' ('{directory}') does not exist.");
             }
 
+            if (new[] { stem + ".key", stem + ".pub" }.FirstOrDefault(File.Exists) is { } existing)
+            {
+                throw new CliException(ExitCodes.BadInput, $"'{existing}' already exists; a signing key is never overwritten (clients may trust it, and bundles signed with it would stop verifying). Choose another NAME.");
+            }
+
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var id = PinBundleKey.FromPublicKey(key).Id;
             using (var privateFile = StagedFile.Write(stem + ".key", key.ExportPkcs8PrivateKeyPem() + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite))

@@ -45,7 +45,7 @@ public sealed class BundleCommandTests : IDisposable
 
         var again = await CliRunner.RunAsync("bundle", "keygen", Key);
         Assert.Equal(2, again.Exit);
-        Assert.Contains("already exists and is never overwritten", again.Error, StringComparison.Ordinal);
+        Assert.Contains("already exists; a signing key is never overwritten", again.Error, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(Key + ".key"));
     }
 

@@ -7,11 +7,13 @@ namespace Pinset.Cli.Tests;
 /// docs/cli.md's session is produced here: every <c>$ pinset ...</c> line of its console blocks is run as the real
 /// pinset process, in a directory holding the files of DocSession (a private root, an intermediate, a leaf and its key, a
 /// backup public key, two policies), against openssl s_server serving that leaf and intermediate; its standard output,
-/// then its standard error, then <c>[exit N]</c> must be what the page shows. Only three things are put back as the page
-/// writes them: the server's port (8443 on the page), the session directory ('.'), and the pin of the key that
-/// backup-key generates at random. On a mismatch the whole page as produced is written to docs/cli.received.md.
+/// then its standard error, then <c>[exit N]</c> must be what the page shows. Only what a run cannot reproduce is put
+/// back as the page writes it: the server's port (8443 on the page), the session directory ('.'), the pin of a key that
+/// backup-key or bundle keygen generates at random, and the times a bundle is signed at (each produced time not written
+/// in the session's files takes the page's time at the same place, once for the whole session, and the produced times
+/// must lie as far apart as the page's do, within the minute a session takes). On a mismatch the whole page as produced is written to docs/cli.received.md.
 /// </summary>
-public sealed class CliDocTests
+public sealed partial class CliDocTests
 {
     private const string PagePort = "8443";
 
@@ -30,7 +32,8 @@ public sealed class CliDocTests
 
         var page = Repository.File("docs", "cli.md");
         var shown = (await File.ReadAllTextAsync(page)).Replace("\r\n", "\n", StringComparison.Ordinal);
-        var produced = await ProduceAsync(shown, session.Path, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var generated = new Generated(Directory.GetFiles(session.Path).SelectMany(f => Instant().Matches(File.ReadAllText(f))).Select(m => m.Value));
+        var produced = await ProduceAsync(shown, session.Path, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), generated);
         if (produced != shown)
         {
             var received = Repository.File("docs", "cli.received.md");
@@ -41,7 +44,7 @@ public sealed class CliDocTests
     }
 
     /// <summary>The page with each example's output replaced by what pinset printed for it.</summary>
-    private static async Task<string> ProduceAsync(string page, string session, string port)
+    private static async Task<string> ProduceAsync(string page, string session, string port, Generated generated)
     {
         var lines = page.Split('\n');
         var output = new StringBuilder();
@@ -74,7 +77,7 @@ public sealed class CliDocTests
             }
 
             var shown = lines[(i + 1)..Math.Min(end + 1, lines.Length)];
-            output.Append(await RunAsync(line["$ pinset ".Length..], session, port, shown));
+            output.Append(await RunAsync(line["$ pinset ".Length..], session, port, shown, generated));
             i = end < lines.Length && lines[end].StartsWith("[exit ", StringComparison.Ordinal) ? end : end - 1;
             if (i < lines.Length - 1)
             {
@@ -85,7 +88,7 @@ public sealed class CliDocTests
         return output.ToString();
     }
 
-    private static async Task<string> RunAsync(string commandLine, string session, string port, string[] shown)
+    private static async Task<string> RunAsync(string commandLine, string session, string port, string[] shown, Generated generated)
     {
         var words = ShellWords(commandLine);
         string? input = null;
@@ -109,14 +112,59 @@ public sealed class CliDocTests
         var text = (await stdout + await stderr)
             .Replace($":{port}", $":{PagePort}", StringComparison.Ordinal)
             .Replace(session + "/", "./", StringComparison.Ordinal);
-        if (words[0] == "backup-key" && pinset.ExitCode == 0 && shown.Length > 0 && shown[0].StartsWith("sha256/", StringComparison.Ordinal))
+        if (words is ["backup-key", ..] or ["bundle", "keygen", ..] && pinset.ExitCode == 0 && shown.Length > 0 && shown[0].StartsWith("sha256/", StringComparison.Ordinal))
         {
-            // A new key each run: its pin is the one thing the page cannot know.
-            var generated = text.Split('\n')[0];
-            text = text.Replace(generated, shown[0], StringComparison.Ordinal);
+            // A new key each run: its pin cannot be known to the page.
+            generated.Adopt(text.Split('\n')[0], shown[0]);
         }
 
-        return $"{text}[exit {pinset.ExitCode}]";
+        return $"{generated.PutBack(text, shown)}[exit {pinset.ExitCode}]";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")]
+    private static partial System.Text.RegularExpressions.Regex Instant();
+
+    /// <summary>The values a run makes anew (key pins, signing times) and the page's values they stand for, for the whole session.</summary>
+    private sealed class Generated(IEnumerable<string> written)
+    {
+        private readonly HashSet<string> _written = [.. written];
+        private readonly Dictionary<string, string> _pageValue = [];
+        private (DateTime Produced, DateTime Page)? _anchor;
+
+        public void Adopt(string produced, string page) => _pageValue.TryAdd(produced, page);
+
+        /// <summary>The output with every generated value as the page writes it; a time seen for the first time takes the page's time at the same place.</summary>
+        public string PutBack(string text, string[] shown)
+        {
+            var lines = text.Split('\n');
+            for (int i = 0; i < lines.Length && i < shown.Length; i++)
+            {
+                var produced = Instant().Matches(lines[i]).Select(m => m.Value).ToList();
+                var page = Instant().Matches(shown[i]).Select(m => m.Value).ToList();
+                for (int k = 0; k < produced.Count && produced.Count == page.Count; k++)
+                {
+                    if (produced[k] != page[k] && !_written.Contains(produced[k]) && !_pageValue.ContainsKey(produced[k]) && Consistent(produced[k], page[k]))
+                    {
+                        _pageValue[produced[k]] = page[k];
+                    }
+                }
+            }
+
+            foreach (var (value, page) in _pageValue)
+            {
+                text = text.Replace(value, page, StringComparison.Ordinal);
+            }
+
+            return text;
+        }
+
+        /// <summary>True when the produced time is as far from the first one put back as the page's time is from the page's first, within a minute.</summary>
+        private bool Consistent(string produced, string page)
+        {
+            var (p, s) = (DateTime.Parse(produced, System.Globalization.CultureInfo.InvariantCulture), DateTime.Parse(page, System.Globalization.CultureInfo.InvariantCulture));
+            _anchor ??= (p, s);
+            return ((p - _anchor.Value.Produced) - (s - _anchor.Value.Page)).Duration() <= TimeSpan.FromMinutes(1);
+        }
     }
 
     /// <summary>The words of a command line as a POSIX shell splits them: spaces separate, quotes group, and are removed.</summary>

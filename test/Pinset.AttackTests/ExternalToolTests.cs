@@ -20,6 +20,8 @@ public sealed class ExternalToolTests
     [InlineData("mitmdump")]
     [InlineData("curl")]
     [InlineData("openssl")]
+    [InlineData("clang")]
+    [InlineData("objcopy")]
     public void IsInstalled_ToolsTheSuiteNeeds_InstalledWhereverItRuns(string command)
     {
         // eng/test.sh installs them; a local `dotnet test` without them sets the skip switch, and then this says what is missing.
@@ -61,7 +63,7 @@ public sealed class ExternalToolTests
     {
         var (exit, output) = await CheckToolsAsync(null);
         Assert.True(exit == 0 || Environment.GetEnvironmentVariable(ExternalTool.SkipSwitch) == "1", output);
-        Assert.Contains(exit == 0 ? "Every tool the tests start is installed: openssl curl nginx mitmdump." : "Missing Debian packages", output, StringComparison.Ordinal);
+        Assert.Contains(exit == 0 ? "Every tool the tests start is installed: openssl curl nginx mitmdump clang objcopy." : "Missing Debian packages", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int Exit, string Output)> CheckToolsAsync(string? list)

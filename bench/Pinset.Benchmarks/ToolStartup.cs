@@ -8,15 +8,16 @@ namespace Pinset.Benchmarks;
 
 /// <summary>
 /// <c>startup [--quick] [--pinset PATH]</c>: <c>pinset pin FILE</c> on one certificate from a cold process, against
-/// <c>openssl x509 -pubkey -noout -in FILE</c>, the baseline. Every round runs, as fresh processes in a shuffled order:
-/// openssl; the native pinset that <c>eng/publish-cli.sh</c> makes (or the one at PATH); the framework-dependent tool
-/// as its package installs it (<c>dotnet Pinset.Cli.dll</c>, unpacked from what <c>dotnet pack</c> makes); and
-/// <c>true</c>, the floor (what starting any process costs here). A time is the wall clock from starting the process
-/// to its exit, with its output read through pipes, as a shell pipeline times it. Reported: each command's median and
-/// quartiles, and its ratio to openssl: of the medians, and the median (quartiles) of each round's own ratio, so drift
-/// in the machine falls on both sides of a ratio alike. The goal for the native pinset is at most 1.5.
-/// BenchmarkDotNet is not used: it runs one benchmark's iterations to their end before the next, so the commands could
-/// not be interleaved.
+/// <c>openssl x509 -pubkey -noout -in FILE</c>, the baseline. Every round runs each command as a fresh process, in a
+/// shuffled order: openssl; the native pinset that <c>eng/publish-cli.sh</c> makes (or the one at PATH); the tool as
+/// its package installs it (<c>dotnet Pinset.Cli.dll</c>, framework-dependent, unpacked from what <c>dotnet pack</c>
+/// makes). Three more explain the numbers: openssl with an empty trust store (it loads the system's first, even for
+/// <c>-pubkey</c>), the native <c>pinset --version</c> (its start-up without the pin), and <c>true</c> (what starting
+/// any process costs here). A time is the wall clock from starting the process to its exit, its output read through
+/// pipes, as a shell pipeline times it. Reported: each command's median and quartiles, and its ratio to openssl: of the
+/// medians, and the median (quartiles) of each round's own ratio, so drift in the machine falls on both sides of a
+/// ratio alike. The goal for the native pinset is at most 1.5. BenchmarkDotNet is not used: it runs one benchmark's
+/// iterations to their end before the next, so the commands could not be interleaved.
 /// </summary>
 internal static class ToolStartup
 {
@@ -25,6 +26,12 @@ internal static class ToolStartup
     private static readonly ExternalTool Dotnet = new(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
 
     private static readonly ExternalTool True = new("true", "coreutils");
+
+    /// <summary>
+    /// openssl x509 loads the system's trust store first, even for -pubkey (most of its time with Debian's 144 roots);
+    /// with an empty one, what is left is its own start-up and work.
+    /// </summary>
+    private static readonly Dictionary<string, string?> NoTrustStore = new() { ["SSL_CERT_FILE"] = "/dev/null" };
 
     public static async Task<int> RunAsync(bool quick, string? pinsetPath)
     {
@@ -41,12 +48,14 @@ internal static class ToolStartup
             ("openssl x509 -pubkey -noout -in FILE", () => ExternalTool.OpenSsl.Start(["x509", "-pubkey", "-noout", "-in", certificate])),
             ("pinset pin FILE (native AOT)", () => native.Start(["pin", certificate])),
             ("dotnet Pinset.Cli.dll pin FILE (tool package)", () => Dotnet.Start([tool, "pin", certificate])),
+            ("openssl x509 -pubkey -noout -in FILE, SSL_CERT_FILE=/dev/null", () => ExternalTool.OpenSsl.Start(["x509", "-pubkey", "-noout", "-in", certificate], environment: NoTrustStore)),
+            ("pinset --version (native AOT: its start-up alone)", () => native.Start(["--version"])),
             ("true (the floor: any process)", () => True.Start([])),
         };
 
         // The first round warms the disk cache, is not counted, and checks that each command did its work.
         var outputs = commands.Select(c => Time(c.Name, c.Start).Output).ToList();
-        if (!outputs[0].Contains("BEGIN PUBLIC KEY", StringComparison.Ordinal) || !outputs[1].StartsWith(pki.LeafPin.ToString(), StringComparison.Ordinal) || outputs[1] != outputs[2])
+        if (!outputs[0].Contains("BEGIN PUBLIC KEY", StringComparison.Ordinal) || outputs[3] != outputs[0] || !outputs[1].StartsWith(pki.LeafPin.ToString(), StringComparison.Ordinal) || outputs[1] != outputs[2])
         {
             throw new InvalidOperationException($"The commands did not print what they should:\n{string.Join("\n", outputs)}");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Pinset.Cli.Tests;
 
@@ -11,9 +12,14 @@ namespace Pinset.Cli.Tests;
 public sealed class NativePinsetTests : IClassFixture<NativePinsetFixture>, IDisposable
 {
     private readonly NativePinsetFixture _native;
+    private readonly ITestOutputHelper _log;
     private readonly CliFixture _fx = new();
 
-    public NativePinsetTests(NativePinsetFixture native) => _native = native;
+    public NativePinsetTests(NativePinsetFixture native, ITestOutputHelper log)
+    {
+        _native = native;
+        _log = log;
+    }
 
     public void Dispose() => _fx.Dispose();
 
@@ -25,6 +31,7 @@ public sealed class NativePinsetTests : IClassFixture<NativePinsetFixture>, IDis
         var run = await AssertSameAsInProcessAsync("pin", pem);
         Assert.True(run.Exit == 0, run.ToString());
         Assert.StartsWith(_fx.Pki.LeafPin.ToString(), run.Out, StringComparison.Ordinal);
+        _log.WriteLine($"eng/publish-cli.sh took {(await _native.Pinset).PublishTime.TotalSeconds:F0} s.");
     }
 
     [RequiresToolsTheory("clang", "objcopy")]

@@ -4,7 +4,8 @@
 #   eng/test.sh --filter Resumption  arguments go to `dotnet test` (paths relative to the repository root)
 #   eng/test.sh --check-tools        only say which packages are missing (exit 2) or that none is (exit 0)
 # It first checks the Debian packages of every tool the tests start (eng/test-tools.tsv) and installs the missing ones:
-# as root with apt-get; otherwise it prints the exact `sudo apt-get install` line and stops. The tests start and stop
+# as root with apt-get; otherwise it prints the exact `sudo apt-get install` line and stops. Then it restores the .NET
+# tools of .config/dotnet-tools.json (PowerShell). The tests start and stop
 # every server they need themselves (nginx, mitmproxy, openssl s_server); nothing is started by hand. It ends with one
 # line: "tests: N passed, N failed, N skipped".
 set -euo pipefail
@@ -42,6 +43,9 @@ if ((${#missing[@]})); then
     exit 2
   fi
 fi
+
+# The .NET tools the tests run (PowerShell, for pinset's completion script) come from the repository's manifest.
+dotnet tool restore >/dev/null
 
 # Every tool is present now, so nothing may be skipped for a missing tool.
 unset PINSET_SKIP_MISSING_TOOLS

@@ -14,6 +14,7 @@ internal static class CheckCommand
     public static Command Create(CliConsole output, Option<bool> json)
     {
         var policyFile = new Argument<string>("policy") { Description = "The policy file to check ('-' reads standard input)." };
+        ShellCompletion.OfFiles(policyFile);
         var targets = new Argument<string[]>("target") { Description = "Optional: the servers to check; by default every exact host of the policy, on port 443.", Arity = ArgumentArity.ZeroOrMore };
         var warnDays = new Option<int>("--warn-days") { HelpName = "DAYS", Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
         var concurrency = new Option<int>("--concurrency") { HelpName = "N", Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };
@@ -47,7 +48,7 @@ internal static class CheckCommand
         return command;
     }
 
-    private static List<ServerTarget> Targets(string[] given, PinningPolicy policy, string path)
+    internal static List<ServerTarget> Targets(string[] given, PinningPolicy policy, string path)
     {
         if (given.Length == 0)
         {
@@ -58,7 +59,7 @@ internal static class CheckCommand
         return [.. given.Select(text => ServerTarget.TryParse(text, out var target, out var error) ? target : throw new CliException(ExitCodes.BadInput, error))];
     }
 
-    private static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliConsole output, CancellationToken cancel)
+    internal static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliConsole output, CancellationToken cancel)
     {
         // A fixed set of workers takes the next server as each finishes: in flight at once are at most 'bound' probes,
         // and nothing is allocated ahead for the servers still waiting.

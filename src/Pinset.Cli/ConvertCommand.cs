@@ -8,6 +8,7 @@ internal static class ConvertCommand
     public static Command Create(CliConsole output, Option<bool> json)
     {
         var file = new Argument<string>("file") { Description = "A JSON policy, an Android network_security_config.xml, TrustKit settings (Info.plist XML), or HPKP header lines ('-' reads standard input)." };
+        ShellCompletion.OfFiles(file);
         var to = new Option<string>("--to") { Description = "The form to write.", Required = true };
         to.AcceptOnlyFromAmong(PolicyFormat.All);
         var from = new Option<string?>("--from") { Description = "The form of the file, when it should not be recognised from its content." };

@@ -10,6 +10,7 @@ internal static class PinCommand
     public static Command Create(CliConsole output, Option<bool> json)
     {
         var targets = new Argument<string[]>("target") { Description = "https://host[:port]/..., host[:port], or a PEM/DER certificate, bundle, public key or CSR file ('-' reads standard input).", Arity = ArgumentArity.OneOrMore };
+        ShellCompletion.OfFiles(targets);
         var format = new Option<string>("--format") { Description = "How to print the pins.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(["text", .. PolicyFormat.All]);
         var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host to name in --format output (default: the server's host)." };
@@ -157,7 +158,9 @@ internal static class PinCommand
         warnings.ForEach(output.Warn);
         if (pins.Count < 2)
         {
-            output.Warn("only one pin: an enforced policy also needs a backup pin that is not in today's chain ('pinset backup-key' makes one).");
+            output.Warn(format == PolicyFormat.Curl
+                ? "only the current leaf's pin: curl will refuse the server as soon as its key changes; add the next key's pin after a ';' ('pinset backup-key' makes the key)."
+                : "only one pin: an enforced policy also needs a backup pin that is not in today's chain ('pinset backup-key' makes one).");
         }
     }
 

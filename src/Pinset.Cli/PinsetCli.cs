@@ -19,7 +19,9 @@ internal static class PinsetCli
             CheckCommand.Create(output, json),
             ConvertCommand.Create(output, json),
             BackupKeyCommand.Create(output, json),
+            BundleCommand.Create(output, json),
             DemoCommand.Create(output, json),
+            CompletionCommand.Create(output),
         };
         root.Options.Add(json);
         return root;
@@ -27,6 +29,17 @@ internal static class PinsetCli
 
     public static async Task<int> RunAsync(string[] args, CliConsole output, Interruption interruption)
     {
+        if (args is [ShellCompletion.Request, var index, .. var words])
+        {
+            // The completion scripts' question: never an error, at worst no candidates.
+            if (int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int position))
+            {
+                ShellCompletion.Complete(Build(output), position, words).ToList().ForEach(output.Out.WriteLine);
+            }
+
+            return ExitCodes.Success;
+        }
+
         var parse = Build(output).Parse(args);
 
         // Known before anything can fail: under --json every error and warning is JSON, parse errors included.

@@ -38,7 +38,7 @@ public sealed class NativePinset
     public static async Task<NativePinset> PublishAsync(string directory)
     {
         long started = Stopwatch.GetTimestamp();
-        var bash = new ExternalTool("bash", "bash");
+        var bash = ExternalTool.Named("bash");
         var (exit, output, error) = await bash.RunAsync([Repository.File("eng", "publish-cli.sh"), directory], Repository.Root, CleanBuildEnvironment()).ConfigureAwait(false);
         return exit == 0
             ? new NativePinset(System.IO.Path.Combine(directory, "pinset"), Stopwatch.GetElapsedTime(started))

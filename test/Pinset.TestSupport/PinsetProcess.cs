@@ -10,7 +10,8 @@ public static class PinsetProcess
     private static string Entry => Path.Combine(AppContext.BaseDirectory, "Pinset.Cli.dll");
 
     /// <summary>Starts pinset with redirected output, for a test that signals or feeds it.</summary>
-    public static Process Start(IEnumerable<string> arguments, bool redirectInput = false) => Dotnet.Start([Entry, .. arguments], redirectInput: redirectInput);
+    public static Process Start(IEnumerable<string> arguments, bool redirectInput = false, string? workingDirectory = null) =>
+        Dotnet.Start([Entry, .. arguments], workingDirectory, redirectInput);
 
     /// <summary>Runs pinset to its end.</summary>
     public static Task<(int Exit, string Out, string Error)> RunAsync(params string[] arguments) => Dotnet.RunAsync([Entry, .. arguments]);

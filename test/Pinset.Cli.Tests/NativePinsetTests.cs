@@ -6,7 +6,7 @@ namespace Pinset.Cli.Tests;
 /// <summary>
 /// The native executable (native AOT, <c>eng/publish-cli.sh</c>) run as a real process does what the in-process CLI
 /// does, output for output and exit code for exit code: reading files, real TLS to a loopback server, the policy
-/// writers, help, JSON errors, and a signal. The tests hold it to the in-process CLI rather than to expected text, so
+/// writers, signed bundles, shell completion, help, JSON errors, and a signal. The tests hold it to the in-process CLI rather than to expected text, so
 /// any difference between the JIT and the AOT build (trimmed code, reflection, resources, culture) fails here.
 /// </summary>
 public sealed class NativePinsetTests : IClassFixture<NativePinsetFixture>, IDisposable
@@ -117,6 +117,35 @@ public sealed class NativePinsetTests : IClassFixture<NativePinsetFixture>, IDis
 
         var csr = await CliRunner.RunAsync("pin", Path.Combine(dir, "backup.csr.pem"));
         Assert.Equal(run.Out.Trim(), csr.Out.Split(' ')[0]);
+    }
+
+    [RequiresToolsTheory("clang", "objcopy")]
+    [InlineData("bash")]
+    [InlineData("zsh")]
+    [InlineData("fish")]
+    [InlineData("pwsh")]
+    public async Task Completion_EveryShell_PrintsWhatTheInProcessCliPrints(string shell)
+    {
+        var run = await AssertSameAsInProcessAsync("completion", shell);
+        Assert.True(run.Exit == 0 && run.Out.Length > 0, run.ToString());
+        await AssertSameAsInProcessAsync("__complete", "bundle", "s");
+    }
+
+    [RequiresToolsFact("clang", "objcopy")]
+    public async Task Bundle_SignedByTheNativeBinary_VerifiesAndInspectsAsInProcess()
+    {
+        var pinset = await _native.Pinset;
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": ["{{_fx.Pki.Intermediate.Pin}}", "{{TestPki.BackupPin}}"]}""");
+        var keygen = await RunAsync(pinset, "bundle", "keygen", _fx.File("signer"));
+        Assert.True(keygen.Exit == 0, keygen.ToString());
+        var bundle = _fx.File("pins.jws");
+        var sign = await RunAsync(pinset, "bundle", "sign", policy, "--key", _fx.File("signer.key"), "--version", "7", "--expires", "2030-01-01T00:00:00Z", "-o", bundle, "--offline");
+        Assert.True(sign.Exit == 0, sign.ToString());
+        var verified = await AssertSameAsInProcessAsync("bundle", "verify", bundle, "--key", _fx.File("signer.pub"), "--json");
+        Assert.True(verified.Exit == 0, verified.ToString());
+        await AssertSameAsInProcessAsync("bundle", "inspect", bundle);
+        var rollback = await AssertSameAsInProcessAsync("bundle", "verify", bundle, "--key", _fx.File("signer.pub"), "--min-version", "8");
+        Assert.Equal(ExitCodes.Refused, rollback.Exit);
     }
 
     [RequiresToolsFact("clang", "objcopy")]

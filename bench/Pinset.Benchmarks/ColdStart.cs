@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Pinset.TestSupport;
+using static Pinset.Benchmarks.Quantiles;
 
 namespace Pinset.Benchmarks;
 
@@ -75,16 +76,6 @@ internal static class ColdStart
         }
 
         return 0;
-    }
-
-    private static double Median(List<double> values) => Quantile(values, 0.5);
-
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToList();
-        double at = q * (sorted.Count - 1);
-        int low = (int)Math.Floor(at);
-        return sorted[low] + ((at - low) * (sorted[Math.Min(low + 1, sorted.Count - 1)] - sorted[low]));
     }
 
     private static async Task<string> PublishAsync(string output, params string[] options)

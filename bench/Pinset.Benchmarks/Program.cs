@@ -4,6 +4,7 @@ using Pinset.Benchmarks;
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- [e2e] [--quick] [BenchmarkDotNet arguments]
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- check [--quick]   (pinset check over many servers, in-process)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- coldstart [--quick]   (first pinned request of a fresh process)
+// dotnet run -c Release --project bench/Pinset.Benchmarks -- startup [--quick] [--pinset PATH]   (pinset pin FILE from a cold process, against openssl)
 // (and "servers N DIR", for bench/check-scale.sh)
 if (args is ["servers", var count, var directory])
 {
@@ -18,6 +19,12 @@ if (args.Contains("check"))
 if (args.Contains("coldstart"))
 {
     return await ColdStart.RunAsync(args.Contains("--quick"));
+}
+
+if (args.Contains("startup"))
+{
+    int path = Array.IndexOf(args, "--pinset");
+    return await ToolStartup.RunAsync(args.Contains("--quick"), path >= 0 && path + 1 < args.Length ? args[path + 1] : null);
 }
 
 if (args.Contains("e2e"))

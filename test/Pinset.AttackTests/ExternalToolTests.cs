@@ -20,6 +20,8 @@ public sealed class ExternalToolTests
     [InlineData("mitmdump")]
     [InlineData("curl")]
     [InlineData("openssl")]
+    [InlineData("clang")]
+    [InlineData("objcopy")]
     public void IsInstalled_ToolsTheSuiteNeeds_InstalledWhereverItRuns(string command)
     {
         // eng/test.sh installs them; a local `dotnet test` without them sets the skip switch, and then this says what is missing.

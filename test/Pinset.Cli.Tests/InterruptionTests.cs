@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace Pinset.Cli.Tests;
 
 /// <summary>
@@ -76,46 +72,6 @@ public sealed class InterruptionTests : IDisposable
     [InlineData("TERM", Interruption.TerminateExitCode)]
     public async Task RealProcess_SignalledDuringTheHandshake_ExitsWithTheSignalsCodeAndSaysNothing(string signal, int exitCode)
     {
-        using var silent = new SilentServer();
-        using var pinset = PinsetProcess.Start(["pin", $"{TestPki.DefaultHost}:{silent.Port}", "--resolve", $"{TestPki.DefaultHost}:{silent.Port}:127.0.0.1", "--timeout", "600"]);
-        var output = pinset.StandardOutput.ReadToEndAsync();
-        var error = pinset.StandardError.ReadToEndAsync();
-        await silent.Accepted;
-        using (var kill = Process.Start("kill", ["-s", signal, pinset.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        await pinset.WaitForExitAsync();
-        Assert.True(pinset.ExitCode == exitCode, $"exit {pinset.ExitCode}: {await error}");
-        Assert.Equal(string.Empty, await output);
-        Assert.Equal(string.Empty, await error);
-    }
-
-    /// <summary>Accepts one connection and never sends a byte.</summary>
-    private sealed class SilentServer : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly Task<Socket> _accepted;
-
-        public SilentServer()
-        {
-            _listener.Start();
-            _accepted = _listener.AcceptSocketAsync();
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        public Task Accepted => _accepted;
-
-        public void Dispose()
-        {
-            if (_accepted.IsCompletedSuccessfully)
-            {
-                _accepted.Result.Dispose();
-            }
-
-            _listener.Stop();
-        }
+        Assert.Equal(new CliRunner.Run(exitCode, string.Empty, string.Empty), await SignalledProcess.RunAsync(arguments => PinsetProcess.Start(arguments), signal));
     }
 }

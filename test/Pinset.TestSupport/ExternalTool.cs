@@ -32,8 +32,11 @@ public sealed record ExternalTool(string Command, string DebianPackage)
     /// <summary>True when the command is on PATH (or, for nginx, in /usr/sbin, where Debian puts it).</summary>
     public bool IsInstalled => Locate() is not null;
 
-    /// <summary>Starts the tool with redirected output; throws naming the Debian package when it is not installed.</summary>
-    public Process Start(IEnumerable<string> arguments, string? workingDirectory = null, bool redirectInput = false)
+    /// <summary>
+    /// Starts the tool with redirected output; throws naming the Debian package when it is not installed. It inherits
+    /// this process's environment, changed by <paramref name="environment"/>: a variable is set, or removed when null.
+    /// </summary>
+    public Process Start(IEnumerable<string> arguments, string? workingDirectory = null, bool redirectInput = false, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var path = Locate() ?? throw Missing();
         var start = new ProcessStartInfo(path)
@@ -47,6 +50,18 @@ public sealed record ExternalTool(string Command, string DebianPackage)
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         return Process.Start(start) ?? throw Missing();
@@ -101,9 +116,9 @@ public sealed record ExternalTool(string Command, string DebianPackage)
         """;
 
     /// <summary>Runs the tool to its end; returns its exit code, standard output and standard error.</summary>
-    public async Task<(int Exit, string Out, string Error)> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null)
+    public async Task<(int Exit, string Out, string Error)> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        using var process = Start(arguments, workingDirectory);
+        using var process = Start(arguments, workingDirectory, environment: environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().ConfigureAwait(false);

@@ -55,7 +55,8 @@ internal static class CollectorApp
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(policies);
-        services.AddSingleton<ReportStore>(options.Storage.Provider == StorageProvider.PostgreSQL
+        // Made by a factory, so the container disposes it (closing pools and the SQLite file) when the app ends.
+        services.AddSingleton<ReportStore>(_ => options.Storage.Provider == StorageProvider.PostgreSQL
             ? new PostgresReportStore(options.Storage.ConnectionString!)
             : new SqliteReportStore(options.Storage.ConnectionString!));
         services.AddMetrics();
@@ -74,7 +75,9 @@ internal static class CollectorApp
         services.AddHttpClient(AlertMonitor.ClientName).AddStandardResilienceHandler();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJson.Default));
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.Ingestion.MaxBodyBytes + 1);
+        // POST /reports stops reading at Ingestion:MaxBodyBytes and answers 413; Kestrel's own limit is higher, so it can
+        // drain the rest of a moderately oversized body and the sender reads the 413 instead of a reset connection.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(1 << 20, options.Ingestion.MaxBodyBytes * 4));
         if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
         {
             services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(CollectorMetricNames.Meter).AddOtlpExporter());

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Pinset.Collector;
@@ -78,11 +77,6 @@ internal static class ReportsEndpoint
         if (context.Request.ContentLength > limit)
         {
             throw TooLarge(context.Request.ContentLength.Value, limit);
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit + 1;
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(limit + 1, context.Request.ContentLength ?? 4096));

@@ -80,11 +80,15 @@ internal sealed class DashboardQuery(ReportStore store, PolicyCatalog policies, 
         return new DashboardModel(filter with { Host = selected }, list, detail);
     }
 
-    /// <summary>Every CA key (not the leaf) in a reported validated chain that the policy does not pin.</summary>
+    /// <summary>
+    /// Every CA key (not the leaf) of a reported validated chain that the policy would refuse (no key of it pinned). A
+    /// chain that holds a pinned key already passes, so its other CA keys are not proposed.
+    /// </summary>
     private static List<PinSuggestion> Suggest(List<SeenChain> chains, PolicyEntry policy)
     {
         var pinned = policy.Pins.ToHashSet(StringComparer.Ordinal);
         return [.. chains
+            .Where(chain => !chain.Chain.Any(c => pinned.Contains(c.Pin)))
             .SelectMany(chain => chain.Chain.Skip(1).Where(c => c.IsAuthority && !pinned.Contains(c.Pin)).Select(c => (Certificate: c, chain.Reports)))
             .GroupBy(x => x.Certificate.Pin, StringComparer.Ordinal)
             .Select(g =>

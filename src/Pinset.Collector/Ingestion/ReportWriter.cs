@@ -83,7 +83,7 @@ internal sealed partial class ReportWriter : BackgroundService
                 try
                 {
                     connection ??= await _store.OpenWriterConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-                    await ReportStore.WriteAsync(connection, groups.Values, CancellationToken.None).ConfigureAwait(false);
+                    await _store.WriteAsync(connection, groups.Values, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
                 {

@@ -28,6 +28,8 @@ internal sealed class SqliteReportStore : ReportStore
         return new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "reports.db") }.ToString();
     }
 
+    protected override IReadOnlyList<int> RowsPerStatement { get; } = [1];
+
     public override string Description => $"SQLite file '{Path.GetFullPath(_path)}'";
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

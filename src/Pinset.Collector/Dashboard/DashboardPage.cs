@@ -105,12 +105,12 @@ internal static class DashboardPage
         html.Append("<div id=\"advice\" class=\"advice\"><h3>What to do</h3><ul>");
         if (enforced > 0)
         {
-            html.Append("<li><strong>").Append(N(enforced)).Append(" connections were refused</strong> (enforced policy). If the chains below are legitimate (a CDN's new CA, a rotation), users are cut off now: add the backup pin below and ship it, or switch the policy to report-only while you do.</li>");
+            html.Append("<li><strong>").Append(Count(enforced, "connection was", "connections were")).Append(" refused</strong> (enforced policy). If the chains below are legitimate (a CDN's new CA, a rotation), users are cut off now: add the backup pin below and ship it, or switch the policy to report-only while you do.</li>");
         }
 
         if (reportOnly > 0)
         {
-            html.Append("<li>").Append(N(reportOnly)).Append(" connections in report-only mode met chains the policy would refuse. ")
+            html.Append("<li>").Append(Count(reportOnly, "connection", "connections")).Append(" in report-only mode met chains the policy would refuse. ")
                 .Append(detail.Suggestions.Count == 0 ? "Their CA keys are already pinned (check the outcomes: an expired policy or a banned key)." : "Until each CA key below is either pinned or known to be an interceptor, switching to enforce would refuse these users.")
                 .Append("</li>");
         }
@@ -212,6 +212,8 @@ internal static class DashboardPage
     }
 
     private static string E(string value) => HtmlEncoder.Default.Encode(value);
+
+    private static string Count(long value, string one, string many) => $"{N(value)} {(value == 1 ? one : many)}";
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

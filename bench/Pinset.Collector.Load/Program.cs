@@ -9,14 +9,14 @@ using System.Text.RegularExpressions;
 using Pinset.Collector;
 
 // The collector's load benchmark (docs/benchmarks.md, "Collector ingestion"). Run by hand, never in CI:
-//   dotnet run -c Release --project bench/Pinset.Collector.Load -- sqlite|postgres [--seconds 20] [--warmup 5] [--concurrency 64]
+//   dotnet run -c Release --project bench/Pinset.Collector.Load -- sqlite|postgres [--seconds 20] [--warmup 10] [--concurrency 64]
 // The collector runs as its own process (the Release build of src/Pinset.Collector, default settings), on 127.0.0.1.
 // A closed-loop generator in this process keeps --concurrency requests in flight, one connection per sender, each
 // sender from its own loopback address (127.0.0.2, 127.0.0.3, ...) as a fleet's clients would be, so the default
 // per-client rate limit applies unchanged. Every answer must be 202; the stored count is checked against them at the end.
 var storage = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "sqlite";
 var seconds = Option("--seconds", 20);
-var warmup = Option("--warmup", 5);
+var warmup = Option("--warmup", 10);
 var concurrency = Option("--concurrency", 64);
 if (storage is not ("sqlite" or "postgres"))
 {

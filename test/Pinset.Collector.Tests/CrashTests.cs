@@ -13,23 +13,22 @@ public sealed class CrashTests(PostgresFixture postgres) : IDisposable
 {
     private const int Senders = 16;
     private const int KillAfter = 400;
-    private readonly TestPki _pki = new();
-    private readonly TempDirectory _directory = new();
+    private readonly Scratch _scratch = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _directory.Dispose();
-    }
+    private TestPki Pki => _scratch.Pki;
+
+    private TempDirectory Files => _scratch.Directory;
+
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task KillDuringLoad_Sqlite_EveryAcceptedReportIsStored()
     {
         // No settings at all, as `dotnet run` starts it: the default SQLite file under the user's data directory.
-        var environment = new Dictionary<string, string> { ["XDG_DATA_HOME"] = _directory.Path };
+        var environment = new Dictionary<string, string> { ["XDG_DATA_HOME"] = Files.Path };
         var answered = await LoadAndKillAsync([], environment);
 
-        await using var store = new SqliteReportStore($"Data Source={_directory.File("Pinset.Collector/reports.db")}");
+        await using var store = new SqliteReportStore($"Data Source={Files.File("Pinset.Collector/reports.db")}");
         await AssertAllStoredAsync(store, answered);
     }
 
@@ -58,7 +57,7 @@ public sealed class CrashTests(PostgresFixture postgres) : IDisposable
                 var version = $"s{sender}-{i}";
                 try
                 {
-                    using var content = new StringContent(ReportJson.Intercepted(_pki, version), System.Text.Encoding.UTF8, "application/json");
+                    using var content = new StringContent(ReportJson.Intercepted(Pki, version), System.Text.Encoding.UTF8, "application/json");
                     using var response = await client.PostAsync("/reports", content);
                     Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
                     answered.Add(version);

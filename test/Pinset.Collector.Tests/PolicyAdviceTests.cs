@@ -8,37 +8,36 @@ namespace Pinset.Collector.Tests;
 /// </summary>
 public sealed class PolicyAdviceTests : IDisposable
 {
-    private readonly TestPki _pki = new();
-    private readonly TempDirectory _directory = new();
+    private readonly Scratch _scratch = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _directory.Dispose();
-    }
+    private TestPki Pki => _scratch.Pki;
+
+    private TempDirectory Files => _scratch.Directory;
+
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task HostApi_PolicyFileGiven_DiffAddsTheUnpinnedRootToThatEntry()
     {
-        var policy = _directory.File("policy.json");
+        var policy = Files.File("policy.json");
         File.WriteAllText(policy, $$"""
             {
               "pinning": {
                 "policies": [
                   { "hosts": ["other.exchange.test"], "pins": ["{{TestPki.BackupPin}}"], "mode": "report-only" },
-                  { "hosts": ["{{_pki.Host}}"], "pins": ["{{_pki.Intermediate.Pin}}", "{{TestPki.BackupPin}}"], "mode": "report-only", "expires": "2099-01-01T00:00:00Z" }
+                  { "hosts": ["{{Pki.Host}}"], "pins": ["{{Pki.Intermediate.Pin}}", "{{TestPki.BackupPin}}"], "mode": "report-only", "expires": "2099-01-01T00:00:00Z" }
                 ]
               }
             }
             """);
         await using var collector = await CollectorHost.StartAsync(new Dictionary<string, string?> { ["Policy:Path"] = policy });
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki));
-        await collector.PostAcceptedAsync(ReportJson.For(_pki.Host, [_pki.Leaf, _pki.Intermediate.Certificate, _pki.Root.Certificate], [_pki.Intermediate.Pin], appVersion: "4.1.0"));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki));
+        await collector.PostAcceptedAsync(ReportJson.For(Pki.Host, [Pki.Leaf, Pki.Intermediate.Certificate, Pki.Root.Certificate], [Pki.Intermediate.Pin], appVersion: "4.1.0"));
 
-        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{_pki.Host}"));
+        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{Pki.Host}"));
 
         var suggestion = Assert.Single(detail.RootElement.GetProperty("suggestions").EnumerateArray());
-        Assert.Equal(_pki.InterceptorRoot.Pin.ToString(), suggestion.GetProperty("pin").GetString());
+        Assert.Equal(Pki.InterceptorRoot.Pin.ToString(), suggestion.GetProperty("pin").GetString());
         Assert.True(suggestion.GetProperty("selfSigned").GetBoolean());
         Assert.Equal(1, suggestion.GetProperty("reports").GetInt64());
         Assert.Equal("policy.json, pinning.policies[1]", suggestion.GetProperty("policySource").GetString());
@@ -49,13 +48,13 @@ public sealed class PolicyAdviceTests : IDisposable
             @@ -1,11 +1,12 @@
              {
                "hosts": [
-                 "{{_pki.Host}}"
+                 "{{Pki.Host}}"
                ],
                "pins": [
-                 "{{_pki.Intermediate.Pin}}",
+                 "{{Pki.Intermediate.Pin}}",
             -    "{{TestPki.BackupPin}}"
             +    "{{TestPki.BackupPin}}",
-            +    "{{_pki.InterceptorRoot.Pin}}"
+            +    "{{Pki.InterceptorRoot.Pin}}"
                ],
                "mode": "report-only",
                "expires": "2099-01-01T00:00:00Z"
@@ -63,7 +62,7 @@ public sealed class PolicyAdviceTests : IDisposable
 
             """,
             suggestion.GetProperty("diff").GetString());
-        Assert.Equal([_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()], detail.RootElement.GetProperty("policyPins").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal([Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()], detail.RootElement.GetProperty("policyPins").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(2, detail.RootElement.GetProperty("chains").GetArrayLength());
     }
 
@@ -71,23 +70,23 @@ public sealed class PolicyAdviceTests : IDisposable
     public async Task HostApi_NoPolicyFile_DiffAgainstTheKnownPinsOfTheReports()
     {
         await using var collector = await CollectorHost.StartAsync();
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki));
 
-        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{_pki.Host}"));
+        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{Pki.Host}"));
 
         var suggestion = Assert.Single(detail.RootElement.GetProperty("suggestions").EnumerateArray());
         Assert.StartsWith("the pins the reports name (known-pins)", suggestion.GetProperty("policySource").GetString(), StringComparison.Ordinal);
-        Assert.Contains($"+    \"{_pki.InterceptorRoot.Pin}\"", suggestion.GetProperty("diff").GetString(), StringComparison.Ordinal);
-        Assert.Contains($"     \"{_pki.Intermediate.Pin}\",", suggestion.GetProperty("diff").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"+    \"{Pki.InterceptorRoot.Pin}\"", suggestion.GetProperty("diff").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"     \"{Pki.Intermediate.Pin}\",", suggestion.GetProperty("diff").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task HostApi_EveryCaKeyPinned_NoSuggestion()
     {
         await using var collector = await CollectorHost.StartAsync();
-        await collector.PostAcceptedAsync(ReportJson.For(_pki.Host, [_pki.Leaf, _pki.Intermediate.Certificate], [_pki.Intermediate.Pin], outcome: "PolicyExpired"));
+        await collector.PostAcceptedAsync(ReportJson.For(Pki.Host, [Pki.Leaf, Pki.Intermediate.Certificate], [Pki.Intermediate.Pin], outcome: "PolicyExpired"));
 
-        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{_pki.Host}"));
+        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{Pki.Host}"));
 
         Assert.Empty(detail.RootElement.GetProperty("suggestions").EnumerateArray());
     }

@@ -6,37 +6,36 @@ namespace Pinset.Collector.Tests;
 /// <summary>What the real senders post is accepted and shown: the pinset tool's <c>check --report</c>, and the API's filters over time.</summary>
 public sealed class SendersTests : IDisposable
 {
-    private readonly TestPki _pki = new();
-    private readonly TempDirectory _directory = new();
+    private readonly Scratch _scratch = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _directory.Dispose();
-    }
+    private TestPki Pki => _scratch.Pki;
+
+    private TempDirectory Files => _scratch.Directory;
+
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task PinsetCheckReport_RealCliProcessAgainstAnInterceptor_ReportStoredWithItsPort()
     {
         await using var collector = await CollectorHost.StartAsync();
-        await using var interceptor = LoopbackTlsServer.Start(_pki.InterceptorLeaf);
-        var roots = _directory.File("roots.pem");
-        File.WriteAllText(roots, _pki.Root.Certificate.ExportCertificatePem() + "\n" + _pki.InterceptorRoot.Certificate.ExportCertificatePem() + "\n");
-        var policy = _directory.File("policy.json");
+        await using var interceptor = LoopbackTlsServer.Start(Pki.InterceptorLeaf);
+        var roots = Files.File("roots.pem");
+        File.WriteAllText(roots, Pki.Root.Certificate.ExportCertificatePem() + "\n" + Pki.InterceptorRoot.Certificate.ExportCertificatePem() + "\n");
+        var policy = Files.File("policy.json");
         File.WriteAllText(policy, $$$"""
-            {"pinning": {"policies": [{"hosts": ["{{{_pki.Host}}}"], "pins": ["{{{_pki.Intermediate.Pin}}}", "{{{TestPki.BackupPin}}}"], "reportUris": ["{{{collector.ReportsUrl}}}"]}]}}
+            {"pinning": {"policies": [{"hosts": ["{{{Pki.Host}}}"], "pins": ["{{{Pki.Intermediate.Pin}}}", "{{{TestPki.BackupPin}}}"], "reportUris": ["{{{collector.ReportsUrl}}}"]}]}}
             """);
 
-        var (exit, output, error) = await PinsetProcess.RunAsync("check", policy, $"{_pki.Host}:{interceptor.Port}", "--report", "--resolve", $"{_pki.Host}:{interceptor.Port}:127.0.0.1", "--ca-file", roots);
+        var (exit, output, error) = await PinsetProcess.RunAsync("check", policy, $"{Pki.Host}:{interceptor.Port}", "--report", "--resolve", $"{Pki.Host}:{interceptor.Port}:127.0.0.1", "--ca-file", roots);
 
         Assert.True(exit == 1, $"pinset check exited {exit}: {output}{error}");
         Assert.DoesNotContain("report", error, StringComparison.OrdinalIgnoreCase);
-        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{_pki.Host}"));
+        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{Pki.Host}"));
         var outcome = Assert.Single(detail.RootElement.GetProperty("outcomes").EnumerateArray());
         Assert.Equal("PinMismatch", outcome.GetProperty("outcome").GetString());
         Assert.Equal("enforce", outcome.GetProperty("mode").GetString());
         var chain = Assert.Single(detail.RootElement.GetProperty("chains").EnumerateArray());
-        Assert.Equal(_pki.InterceptorLeaf.Subject, chain.GetProperty("chain")[0].GetProperty("subject").GetString());
+        Assert.Equal(Pki.InterceptorLeaf.Subject, chain.GetProperty("chain")[0].GetProperty("subject").GetString());
     }
 
     [Fact]
@@ -44,16 +43,16 @@ public sealed class SendersTests : IDisposable
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 6, 0, 0, TimeSpan.Zero));
         await using var collector = await CollectorHost.StartAsync(time: time);
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, "4.2.0"));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki, "4.2.0"));
         time.Advance(TimeSpan.FromHours(2));
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, "4.2.0"));
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, "4.3.0", mode: "enforce"));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki, "4.2.0"));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki, "4.3.0", mode: "enforce"));
 
         Assert.Equal(3, await Reports(collector, string.Empty));
         Assert.Equal(2, await Reports(collector, "?from=2026-12-02T07:00:00Z"));
         Assert.Equal(1, await Reports(collector, "?to=2026-12-02T07:00:00Z"));
         Assert.Equal(1, await Reports(collector, "?from=2026-12-02T07:00:00Z&appVersion=4.3.0"));
-        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{_pki.Host}?from=2026-12-02T05:00:00Z"));
+        using var detail = JsonDocument.Parse(await collector.Client.GetStringAsync($"/api/hosts/{Pki.Host}?from=2026-12-02T05:00:00Z"));
         var timeline = detail.RootElement.GetProperty("timeline").EnumerateArray().ToList();
         Assert.Equal(1, timeline.Single(p => p.GetProperty("start").GetDateTimeOffset() == new DateTimeOffset(2026, 12, 2, 6, 0, 0, TimeSpan.Zero)).GetProperty("reportOnly").GetInt64());
         var later = timeline.Single(p => p.GetProperty("start").GetDateTimeOffset() == new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));

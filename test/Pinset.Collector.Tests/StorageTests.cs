@@ -12,14 +12,13 @@ namespace Pinset.Collector.Tests;
 [Collection(PostgresFixture.Collection)]
 public sealed class StorageTests(PostgresFixture postgres) : IDisposable
 {
-    private readonly TestPki _pki = new();
-    private readonly TempDirectory _directory = new();
+    private readonly Scratch _scratch = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _directory.Dispose();
-    }
+    private TestPki Pki => _scratch.Pki;
+
+    private TempDirectory Files => _scratch.Directory;
+
+    public void Dispose() => _scratch.Dispose();
 
     [Theory]
     [InlineData("Sqlite")]
@@ -27,11 +26,11 @@ public sealed class StorageTests(PostgresFixture postgres) : IDisposable
     public async Task Post_ConcurrentIdenticalReports_OneRowPerMinuteWithTheirCount(string provider)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
-        await using var collector = await CollectorHost.StartAsync(await postgres.SettingsAsync(provider, _directory), time);
-        var flood = ReportJson.Intercepted(_pki, "4.2.0");
+        await using var collector = await CollectorHost.StartAsync(await postgres.SettingsAsync(provider, Files), time);
+        var flood = ReportJson.Intercepted(Pki, "4.2.0");
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => collector.PostAcceptedAsync(flood)));
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, "4.3.0"));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki, "4.3.0"));
         time.Advance(TimeSpan.FromMinutes(1));
         await collector.PostAcceptedAsync(flood);
 
@@ -44,7 +43,7 @@ public sealed class StorageTests(PostgresFixture postgres) : IDisposable
     [InlineData("PostgreSQL")]
     public async Task Start_InstancesStartingTogetherOnOneDatabase_EachMigrationAppliedOnceAndAllServe(string provider)
     {
-        var settings = await postgres.SettingsAsync(provider, _directory);
+        var settings = await postgres.SettingsAsync(provider, Files);
 
         var instances = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => CollectorHost.StartAsync(settings))));
         try
@@ -52,7 +51,7 @@ public sealed class StorageTests(PostgresFixture postgres) : IDisposable
             Assert.Equal([1], await instances[0].Store.SchemaVersionsAsync(CancellationToken.None));
             foreach (var instance in instances)
             {
-                await instance.PostAcceptedAsync(ReportJson.Intercepted(_pki));
+                await instance.PostAcceptedAsync(ReportJson.Intercepted(Pki));
             }
 
             Assert.Equal(3, (await instances[2].Store.CountAsync(CancellationToken.None)).Reports);
@@ -71,10 +70,10 @@ public sealed class StorageTests(PostgresFixture postgres) : IDisposable
     [InlineData("PostgreSQL")]
     public async Task Restart_ReportsStoredBefore_StillServedByTheApi(string provider)
     {
-        var settings = await postgres.SettingsAsync(provider, _directory);
+        var settings = await postgres.SettingsAsync(provider, Files);
         await using (var first = await CollectorHost.StartAsync(settings))
         {
-            await first.PostAcceptedAsync(ReportJson.Intercepted(_pki, mode: "enforce"));
+            await first.PostAcceptedAsync(ReportJson.Intercepted(Pki, mode: "enforce"));
         }
 
         await using var second = await CollectorHost.StartAsync(settings);
@@ -89,13 +88,13 @@ public sealed class StorageTests(PostgresFixture postgres) : IDisposable
     public async Task Retention_GroupsOlderThanTheRetention_DeletedAndNoOthers(string provider)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
-        var settings = await postgres.SettingsAsync(provider, _directory);
+        var settings = await postgres.SettingsAsync(provider, Files);
         settings["Storage:Retention"] = "30.00:00:00";
         await using var collector = await CollectorHost.StartAsync(settings, time);
         var retention = collector.Services.GetRequiredService<RetentionService>();
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, "old"));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki, "old"));
         time.Advance(TimeSpan.FromDays(10));
-        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, "new"));
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(Pki, "new"));
 
         // The hourly loop may purge too as the fake clock moves; either way, what is left is what counts.
         time.Advance(TimeSpan.FromDays(20) - TimeSpan.FromMinutes(1));

@@ -31,11 +31,6 @@ internal static class CollectorApp
         configure?.Invoke(builder);
 
         var options = CollectorOptions.Read(builder.Configuration);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new CollectorConfigurationException(errors);
-        }
 
         if (options.Storage.Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
         {

@@ -34,6 +34,41 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_UnknownKeyAndUnreadableValues_EachNamedWithWhatIsExpected()
+    {
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--Alerts:Treshold=5", "--Alerts:Window=5m", "--Alerts:Threshold=lots"]));
+
+        Assert.Equal(
+            [
+                "'Alerts:Threshold' is 'lots'; expected a whole number.",
+                "'Alerts:Treshold' is not a setting of the collector; the settings under 'Alerts' are 'Alerts:WebhookUrl', 'Alerts:Threshold', 'Alerts:Window', 'Alerts:CheckInterval'.",
+                "'Alerts:Window' is '5m'; expected a duration such as '00:05:00' (five minutes) or '90.00:00:00' (90 days).",
+            ],
+            error.Errors);
+    }
+
+    [Fact]
+    public void Build_UnknownKeyAndInvalidValue_BothReportedAtOnce()
+    {
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--Storage:Retension=30.00:00:00", "--Dashboard:ApiKey=short"]));
+
+        Assert.Equal(
+            [
+                "'Storage:Retension' is not a setting of the collector; the settings under 'Storage' are 'Storage:Provider', 'Storage:Retention', 'Storage:MaxBatchSize', 'Storage:QueueCapacity'.",
+                "'Dashboard:ApiKey' is 5 characters long; use at least 16 random characters, or leave it unset to serve loopback clients only.",
+            ],
+            error.Errors);
+    }
+
+    [Fact]
+    public void Build_UnknownStorageProvider_NamesTheTwoThereAre()
+    {
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--Storage:Provider=MySQL"]));
+
+        Assert.Equal(["'Storage:Provider' is 'MySQL'; expected 'Sqlite' or 'PostgreSQL'."], error.Errors);
+    }
+
+    [Fact]
     public void Build_PolicyFileWithAnError_RefusedWithPinsetsMessage()
     {
         var policy = _directory.File("policy.json");

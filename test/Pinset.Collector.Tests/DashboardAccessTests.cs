@@ -46,6 +46,24 @@ public sealed class DashboardAccessTests : IDisposable
         Assert.Equal(403, (await SendAsync(app, "/", null)).Response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.7")]
+    [InlineData("Forwarded", "for=203.0.113.7")]
+    public async Task NoKey_LoopbackProxyForwardingAnotherClient_Refused(string header, string value)
+    {
+        await using var app = await StartAsync(key: null);
+
+        var context = await app.GetTestServer().SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = IPAddress.Loopback;
+            c.Request.Path = "/";
+            c.Request.Headers[header] = value;
+        });
+
+        Assert.Equal(403, context.Response.StatusCode);
+        Assert.Equal($"The dashboard answers loopback clients only, and this request was forwarded by a proxy ({header}: '{value}'); set Dashboard:ApiKey to open it to other clients.\n", await Body(context));
+    }
+
     [Fact]
     public async Task NoKey_StartUpLog_SaysLoopbackOnly()
     {

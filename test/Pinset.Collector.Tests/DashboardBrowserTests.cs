@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using OpenQA.Selenium;
+using OpenQA.Selenium.Support.UI;
 using Pinset.Extensions;
 
 namespace Pinset.Collector.Tests;
@@ -43,16 +44,38 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
         Assert.Equal("rgba(255, 248, 197, 1)", Browser.FindElement(By.Id("advice")).GetCssValue("background-color"));
 
         Browser.FindElement(By.CssSelector("#appVersion option[value='4.3.0']")).Click();
-        Browser.FindElement(By.Id("apply")).Click();
+        ApplyFilters();
 
         Assert.Contains("appVersion=4.3.0", Browser.Url, StringComparison.Ordinal);
         Assert.Equal(["4.3.0"], Browser.FindElements(By.CssSelector("#versions tbody tr td:nth-child(2)")).Select(e => e.Text));
         Assert.Empty(Browser.FindElements(By.CssSelector("#chart rect.bar.enforce")));
 
         Browser.FindElement(By.CssSelector("#host option[value='feed.exchange.test']")).Click();
-        Browser.FindElement(By.Id("apply")).Click();
+        ApplyFilters();
 
         Assert.Equal("feed.exchange.test", Browser.FindElement(By.CssSelector("#detail h2")).Text);
+    }
+
+    /// <summary>
+    /// Submits the filter form and waits until the browser has left the page: a click starts the navigation but need
+    /// not wait for it, so the old page could otherwise still be read.
+    /// </summary>
+    private void ApplyFilters()
+    {
+        var before = Browser.FindElement(By.TagName("html"));
+        Browser.FindElement(By.Id("apply")).Click();
+        new WebDriverWait(Browser, TimeSpan.FromSeconds(30)).Until(driver =>
+        {
+            try
+            {
+                _ = before.TagName;
+                return false;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return true;
+            }
+        });
     }
 
     [Fact]

@@ -76,8 +76,9 @@ internal sealed class AlertMonitor(ReportStore store, IHttpClientFactory clients
                 CollectorLog.AlertSent(logger, host, count, _options.Window);
                 alerted.Add(host);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // Refused, timed out, circuit open, or anything else: reopen, so the next check tries again.
                 CollectorLog.AlertFailed(logger, host, ex);
                 await store.CloseAlertAsync(host, CancellationToken.None).ConfigureAwait(false);
             }

@@ -25,13 +25,73 @@ internal sealed class CollectorOptions
     /// <summary>Reverse proxies trusted to name the client address.</summary>
     public NetworkOptions Network { get; set; } = new();
 
-    /// <summary>Reads the options from configuration; <c>ConnectionStrings:Reports</c> is the connection string.</summary>
+    /// <summary>
+    /// Reads the options from configuration; <c>ConnectionStrings:Reports</c> is the connection string. A key the
+    /// collector does not know under its sections (a typo would otherwise silently keep a default), a value that
+    /// cannot be read and every error of <see cref="Validate"/> are reported together.
+    /// </summary>
+    /// <exception cref="CollectorConfigurationException">The configuration has errors; all of them are listed.</exception>
     public static CollectorOptions Read(IConfiguration configuration)
     {
+        var errors = new List<string>();
         var options = new CollectorOptions();
-        configuration.Bind(options);
+        foreach (var (section, target) in options.Sections())
+        {
+            foreach (var child in configuration.GetSection(section).GetChildren())
+            {
+                var key = $"{section}:{child.Key}";
+                if (!CollectorConfigKeys.All.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    var known = CollectorConfigKeys.All.Where(k => k.StartsWith(section + ":", StringComparison.Ordinal)).Select(k => $"'{k}'");
+                    errors.Add($"'{key}' is not a setting of the collector; the settings under '{section}' are {string.Join(", ", known)}.");
+                    continue;
+                }
+
+                // One setting at a time, so every unreadable value is named (the binder stops at the first one it meets).
+                try
+                {
+                    new ConfigurationBuilder().AddInMemoryCollection(child.AsEnumerable()).Build().GetSection(section).Bind(target);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    errors.Add(Unreadable(ex, configuration));
+                }
+            }
+        }
+
         options.Storage.ConnectionString = configuration.GetConnectionString(CollectorConfigKeys.ConnectionStringName);
+        errors.AddRange(options.Validate());
+        if (errors.Count > 0)
+        {
+            throw new CollectorConfigurationException(errors);
+        }
+
         return options;
+    }
+
+    /// <summary>Each configuration section the collector reads, with the object it binds to.</summary>
+    private (string Name, object Target)[] Sections() =>
+        [("Storage", Storage), ("Ingestion", Ingestion), ("Dashboard", Dashboard), ("Alerts", Alerts), ("Policy", Policy), ("Network", Network)];
+
+    /// <summary>The configuration binder's error as a sentence quoting the value and saying what it should be.</summary>
+    private static string Unreadable(InvalidOperationException error, IConfiguration configuration)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(error.Message, "at '([^']+)' to type '([^']+)'");
+        if (!match.Success)
+        {
+            return $"The configuration cannot be read: {error.Message}";
+        }
+
+        var key = match.Groups[1].Value;
+        var expected = match.Groups[2].Value switch
+        {
+            "System.TimeSpan" => "a duration such as '00:05:00' (five minutes) or '90.00:00:00' (90 days)",
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Uri" => "a URL",
+            "Pinset.Collector.StorageProvider" => "'Sqlite' or 'PostgreSQL'",
+            var type => $"a value of type '{type}'",
+        };
+        return $"'{key}' is '{configuration[key]}'; expected {expected}.";
     }
 
     /// <summary>Every configuration error, each a sentence naming the key and quoting the value; empty when valid.</summary>

@@ -19,11 +19,19 @@ internal sealed class DashboardAccess(IOptions<CollectorOptions> options) : IEnd
         var key = options.Value.Dashboard.ApiKey;
         if (string.IsNullOrEmpty(key))
         {
+            foreach (var header in ForwardingHeaders)
+            {
+                if (http.Request.Headers.TryGetValue(header, out var forwarded))
+                {
+                    // A reverse proxy on this machine makes every client look like loopback; its header says otherwise.
+                    // The X-Forwarded-For of a proxy listed in Network:KnownProxies is consumed before this point.
+                    return Forbidden($"The dashboard answers loopback clients only, and this request was forwarded by a proxy ({header}: '{forwarded}'); set Dashboard:ApiKey to open it to other clients.");
+                }
+            }
+
             return http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
                 ? next(context)
-                : ValueTask.FromResult<object?>(Results.Text(
-                    $"The dashboard answers loopback clients only, and this request came from '{http.Connection.RemoteIpAddress?.ToString() ?? "an unknown address"}'; set Dashboard:ApiKey to open it to other addresses.\n",
-                    "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden));
+                : Forbidden($"The dashboard answers loopback clients only, and this request came from '{http.Connection.RemoteIpAddress?.ToString() ?? "an unknown address"}'; set Dashboard:ApiKey to open it to other addresses.");
         }
 
         if (Presented(http.Request) is { } given && Secrets.Equal(given, key))
@@ -36,6 +44,11 @@ internal sealed class DashboardAccess(IOptions<CollectorOptions> options) : IEnd
             "The dashboard requires the API key: send 'Authorization: Bearer <key>', or give the key as the password when the browser asks.\n",
             "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized));
     }
+
+    private static readonly string[] ForwardingHeaders = ["X-Forwarded-For", "Forwarded"];
+
+    private static ValueTask<object?> Forbidden(string message) =>
+        ValueTask.FromResult<object?>(Results.Text(message + "\n", "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden));
 
     private static string? Presented(HttpRequest request)
     {

@@ -85,8 +85,10 @@ internal sealed partial class ReportWriter : BackgroundService
                     connection ??= await _store.OpenWriterConnectionAsync(CancellationToken.None).ConfigureAwait(false);
                     await _store.WriteAsync(connection, groups.Values, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
+                catch (Exception ex)
                 {
+                    // Whatever failed, the loop lives on: the batch is answered 503 (its senders retry) and the
+                    // connection is opened anew for the next one. Nothing is answered 202 that was not committed.
                     CollectorLog.CommitFailed(_logger, batch.Count, ex);
                     if (connection is not null)
                     {

@@ -25,13 +25,22 @@ internal sealed partial class CollectorProcess : IAsyncDisposable
 
     public Task Exited => _server.Exited;
 
-    public static async Task<CollectorProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>dotnet Pinset.Collector.dll</c> on a free loopback port; from <paramref name="workingDirectory"/> when
+    /// given (bash changes into it and then becomes the collector, so the process is still the collector's own).
+    /// </summary>
+    public static async Task<CollectorProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var dotnet = new ExternalTool(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
+        string[] collector = [Path.Combine(AppContext.BaseDirectory, "Pinset.Collector.dll"), "--urls", "http://127.0.0.1:0", .. arguments];
+        var (tool, toolArguments) = workingDirectory is null
+            ? (dotnet, collector)
+            : (ExternalTool.Named("bash"), ["-c", "cd \"$0\" && exec \"$@\"", workingDirectory, dotnet.Path, .. collector]);
         Uri? address = null;
         var server = await ToolServerProcess.StartAsync(
-            dotnet,
-            [Path.Combine(AppContext.BaseDirectory, "Pinset.Collector.dll"), "--urls", "http://127.0.0.1:0", .. arguments],
+            tool,
+            toolArguments,
+            // Ready at the host's last start-up line, which follows Kestrel's "Now listening on".
             isReady: line =>
             {
                 var match = Listening().Match(line);
@@ -40,7 +49,7 @@ internal sealed partial class CollectorProcess : IAsyncDisposable
                     address = new Uri(match.Groups[1].Value);
                 }
 
-                return match.Success;
+                return address is not null && line.Contains("Content root path:", StringComparison.Ordinal);
             },
             isFatal: line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal),
             environment: environment);

@@ -48,7 +48,7 @@ internal static class CheckCommand
         return command;
     }
 
-    private static List<ServerTarget> Targets(string[] given, PinningPolicy policy, string path)
+    internal static List<ServerTarget> Targets(string[] given, PinningPolicy policy, string path)
     {
         if (given.Length == 0)
         {
@@ -59,7 +59,7 @@ internal static class CheckCommand
         return [.. given.Select(text => ServerTarget.TryParse(text, out var target, out var error) ? target : throw new CliException(ExitCodes.BadInput, error))];
     }
 
-    private static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliConsole output, CancellationToken cancel)
+    internal static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliConsole output, CancellationToken cancel)
     {
         // A fixed set of workers takes the next server as each finishes: in flight at once are at most 'bound' probes,
         // and nothing is allocated ahead for the servers still waiting.

@@ -2,18 +2,20 @@ using System.Globalization;
 
 namespace Pinset.Cli;
 
-/// <summary>A duration as people and curl write it: seconds (<c>10</c>, <c>2.5</c>) or with a unit (<c>500ms</c>, <c>2s</c>, <c>1m</c>, <c>1h</c>).</summary>
+/// <summary>A duration as people and curl write it: seconds (<c>10</c>, <c>2.5</c>) or with a unit (<c>500ms</c>, <c>2s</c>, <c>1m</c>, <c>1h</c>, <c>30d</c>).</summary>
 internal static class Duration
 {
-    private static readonly TimeSpan Longest = TimeSpan.FromHours(1);
+    /// <summary>A wait: at most an hour.</summary>
+    public static TimeSpan Parse(string text, string option) => Parse(text, option, TimeSpan.FromHours(1));
 
-    public static TimeSpan Parse(string text, string option)
+    public static TimeSpan Parse(string text, string option, TimeSpan longest)
     {
         var trimmed = text.Trim();
         var (number, unit) = trimmed.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (trimmed[..^2], 0.001)
             : trimmed.EndsWith('s') || trimmed.EndsWith('S') ? (trimmed[..^1], 1.0)
             : trimmed.EndsWith('m') || trimmed.EndsWith('M') ? (trimmed[..^1], 60.0)
             : trimmed.EndsWith('h') || trimmed.EndsWith('H') ? (trimmed[..^1], 3600.0)
+            : trimmed.EndsWith('d') || trimmed.EndsWith('D') ? (trimmed[..^1], 86400.0)
             : (trimmed, 1.0);
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
@@ -26,14 +28,16 @@ internal static class Duration
             throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is no time at all; give how long to wait, such as 10 (seconds), 500ms or 1m.");
         }
 
-        return duration <= Longest
+        return duration <= longest
             ? duration
-            : throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is longer than the longest wait, 1 hour.");
+            : throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is longer than the longest allowed, {Describe(longest)}.");
     }
 
     /// <summary>The duration as a person reads it: 500 ms, 10 seconds, 2 minutes.</summary>
     public static string Describe(TimeSpan duration) =>
         duration < TimeSpan.FromSeconds(1) ? $"{duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
         : duration < TimeSpan.FromMinutes(1) || duration.TotalSeconds % 60 != 0 ? $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} seconds"
-        : $"{duration.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes";
+        : duration < TimeSpan.FromHours(2) || duration.TotalMinutes % 60 != 0 ? $"{duration.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes"
+        : duration < TimeSpan.FromDays(2) || duration.TotalHours % 24 != 0 ? $"{duration.TotalHours.ToString("0", CultureInfo.InvariantCulture)} hours"
+        : $"{duration.TotalDays.ToString("0", CultureInfo.InvariantCulture)} days";
 }

@@ -19,6 +19,7 @@ internal static class PinsetCli
             CheckCommand.Create(output, json),
             ConvertCommand.Create(output, json),
             BackupKeyCommand.Create(output, json),
+            BundleCommand.Create(output, json),
             DemoCommand.Create(output, json),
             CompletionCommand.Create(output),
         };

@@ -19,8 +19,11 @@ internal static class ShellCompletion
 
     public const string DirectoriesMarker = ":directories";
 
+    // Not a completion source: --help shows an argument's completions as its allowed values.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Argument, object> FileArguments = [];
+
     /// <summary>Marks an argument whose values are paths (a file, or '-' for standard input).</summary>
-    public static void OfFiles(Argument argument) => argument.CompletionSources.Add(_ => [new CompletionItem(FilesMarker)]);
+    public static void OfFiles(Argument argument) => FileArguments.AddOrUpdate(argument, FilesMarker);
 
     /// <summary>
     /// The candidates for word <paramref name="index"/> of <paramref name="words"/> (words[0] is the command's own name;
@@ -48,7 +51,7 @@ internal static class ShellCompletion
                 continue;
             }
 
-            if (command == root && command.Subcommands.FirstOrDefault(c => c.Name == word && !c.Hidden) is { } subcommand)
+            if (positionals == 0 && command.Subcommands.FirstOrDefault(c => c.Name == word && !c.Hidden) is { } subcommand)
             {
                 command = subcommand;
                 continue;
@@ -66,13 +69,15 @@ internal static class ShellCompletion
         {
             candidates = OptionsOf(root, command).SelectMany(o => o.Aliases.Prepend(o.Name)).Distinct();
         }
-        else if (command == root)
+        else if (command.Subcommands.Count > 0)
         {
-            candidates = root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+            candidates = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
         }
         else
         {
-            candidates = ArgumentAt(command, positionals) is { } argument ? Names(argument.GetCompletions(CompletionContext.Empty)) : [];
+            candidates = ArgumentAt(command, positionals) is not { } argument ? []
+                : FileArguments.TryGetValue(argument, out _) ? [FilesMarker]
+                : Names(argument.GetCompletions(CompletionContext.Empty));
         }
 
         var matching = candidates.Where(c => c.StartsWith(current, StringComparison.Ordinal) || c is FilesMarker or DirectoriesMarker).ToList();

@@ -15,10 +15,12 @@ public sealed class CertificatePinning
     private readonly ILogger _log;
     private readonly HashSet<string> _classicHandlers = new(StringComparer.Ordinal);
     private HttpMessageInvoker? _webSocketInvoker;
+    private readonly PinBundleRefresher? _refresher;
 
-    internal CertificatePinning(PinningPolicyMonitor monitor, PinningMetrics metrics, PinningReporter reporter, TimeProvider time, ILoggerFactory? loggers)
+    internal CertificatePinning(PinningPolicyMonitor monitor, PinningMetrics metrics, PinningReporter reporter, TimeProvider time, ILoggerFactory? loggers, PinBundleRefresher? refresher = null)
     {
         Monitor = monitor;
+        _refresher = refresher;
         _ = monitor.Current; // builds the first policy, or throws with every error
         _options = monitor.Options!;
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
@@ -47,6 +49,15 @@ public sealed class CertificatePinning
             });
         }
     }
+
+    /// <summary>
+    /// Fetches the pin bundle now (as the background refresh does on its interval) and applies it if it is newer and
+    /// verifies: for an app told by its own channel that a new bundle is out. Never throws for a bad bundle or a failed
+    /// fetch: the result says what happened, and the policy in force changes only for an applied bundle.
+    /// </summary>
+    public Task<PinBundleRefreshResult> RefreshBundleAsync(CancellationToken cancellationToken = default) =>
+        _refresher?.RefreshAsync(cancellationToken)
+        ?? Task.FromResult(new PinBundleRefreshResult(PinBundleRefreshOutcome.Disabled, null, null, "Pin bundles are not registered."));
 
     /// <summary>The pinner, reading the policy in force at each handshake.</summary>
     public CertificatePinner Pinner { get; }

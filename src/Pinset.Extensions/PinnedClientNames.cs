@@ -6,6 +6,9 @@ namespace Pinset.Extensions;
 /// </summary>
 internal sealed class PinnedClientNames
 {
+    /// <summary>The names of Pinset's own clients (bundle fetching), which ConfigureHttpClientDefaults never pins: the fix for stale pins must not need fresh ones.</summary>
+    public const string OwnPrefix = "Pinset.";
+
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private volatile bool _all;
 
@@ -29,7 +32,7 @@ internal sealed class PinnedClientNames
     {
         if (_all)
         {
-            return true;
+            return !name.StartsWith(OwnPrefix, StringComparison.Ordinal);
         }
 
         lock (_names)

@@ -43,6 +43,24 @@ internal sealed class PinningHealthCheck(CertificatePinning pinning, TimeProvide
             }
         }
 
+        var bundles = pinning.Monitor.Bundles;
+        if (bundles.Enabled)
+        {
+            data["bundleVersion"] = bundles.Current?.Version ?? 0;
+            if (bundles.Current is { } bundle && bundles.IsExpired)
+            {
+                var consequence = bundles.OnExpiry == PinBundleExpiry.FailClosed
+                    ? "every host it pinned is refused (Bundles.OnExpiry = FailClosed)"
+                    : "the configuration's policy is in force instead";
+                (bundles.OnExpiry == PinBundleExpiry.FailClosed ? unhealthy : degraded).Add($"The pin bundle in force (version {bundle.Version}) expired at {bundle.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}: {consequence}. Publish a new bundle.");
+            }
+
+            if (bundles.LastProblem is { } problem)
+            {
+                degraded.Add($"The latest pin bundle refresh {(problem.Outcome == PinBundleRefreshOutcome.Refused ? $"was refused ({problem.Refusal})" : "failed")}: {problem.Message}");
+            }
+        }
+
         if (pinning.Monitor.IsStale)
         {
             degraded.Add("The latest pinning configuration was refused (see event 5, ReloadRejected); an older policy is in force.");

@@ -34,4 +34,16 @@ internal static partial class PinningLog
 
     [LoggerMessage(EventId = 10, EventName = "PooledConnectionsNotRechecked", Level = LogLevel.Warning, Message = "The new pinning policy removed {RemovedPins}, but HttpClient {Clients} use an HttpClientHandler, whose pooled connections Pinset cannot judge again: they stay in use until the factory recycles the handler. Let Pinset give those clients a SocketsHttpHandler (leave the primary handler unset), or configure one yourself.")]
     public static partial void PooledConnectionsNotRechecked(ILogger logger, string removedPins, string clients);
+
+    [LoggerMessage(EventId = 11, EventName = "BundleApplied", Level = LogLevel.Information, Message = "Pin bundle version {Version}, signed by {KeyId}, is in force for new connections until {Expires} ({Source}).")]
+    public static partial void BundleApplied(ILogger logger, long version, string keyId, string expires, string source);
+
+    [LoggerMessage(EventId = 12, EventName = "BundleRefused", Level = LogLevel.Error, Message = "A pin bundle (version {Version}) was refused ({Reason}); the policy in force did not change. {Problem}")]
+    public static partial void BundleRefused(ILogger logger, long version, PinBundleRefusal reason, string problem);
+
+    [LoggerMessage(EventId = 13, EventName = "BundleExpired", Level = LogLevel.Warning, Message = "Pin bundle version {Version} expired at {Expires}: {Consequence}.")]
+    public static partial void BundleExpired(ILogger logger, long version, string expires, string consequence);
+
+    [LoggerMessage(EventId = 14, EventName = "BundleFetchFailed", Level = LogLevel.Warning, Message = "No pin bundle could be fetched: {Problem} The policy in force did not change.")]
+    public static partial void BundleFetchFailed(ILogger logger, string problem);
 }

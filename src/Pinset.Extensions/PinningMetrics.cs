@@ -33,6 +33,21 @@ public static class PinningMetricNames
     /// </summary>
     public const string UnpinnedHandshakes = "pinset.unpinned_handshakes";
 
+    /// <summary>Counter: pin bundle fetches, by <see cref="BundleOutcomeTag"/> and, for refusals, <see cref="BundleRefusalTag"/>.</summary>
+    public const string BundleRefreshes = "pinset.bundle.refreshes";
+
+    /// <summary>Gauge: the version of the pin bundle in force (0 before any), expired or not.</summary>
+    public const string BundleVersion = "pinset.bundle.version";
+
+    /// <summary>Gauge: 1 while the pin bundle in force has expired (the fallback or a refusal applies), else 0.</summary>
+    public const string BundleExpired = "pinset.bundle.expired";
+
+    /// <summary>Tag: a bundle fetch's outcome, one of <see cref="PinBundleRefreshOutcome"/>'s names.</summary>
+    public const string BundleOutcomeTag = "pinset.bundle.outcome";
+
+    /// <summary>Tag: why a bundle was refused, one of <see cref="PinBundleRefusal"/>'s names.</summary>
+    public const string BundleRefusalTag = "pinset.bundle.refusal";
+
     /// <summary>Tag: the outcome, one of <see cref="PinValidationOutcome"/>'s names.</summary>
     public const string OutcomeTag = "pinset.outcome";
 

@@ -44,6 +44,9 @@ public sealed class PinningOptions
     /// </summary>
     public bool DetectUnpinnedHandshakes { get; set; }
 
+    /// <summary>Signed pin bundles fetched from a URL, which change the pins without a release (docs/bundles.md). Off unless <see cref="PinBundleOptions.Url"/> is set.</summary>
+    public PinBundleOptions Bundles { get; set; } = new();
+
     /// <summary>How pin-violation reports to the policies' report URIs are sent.</summary>
     public PinningReportOptions Reporting { get; set; } = new();
 

@@ -20,6 +20,8 @@ internal sealed class PinningPolicyMonitor
     private readonly Lock _gate = new();
     private State? _state;
     private IOptionsMonitor<PinningOptions>? _options;
+    private PinBundleStore? _bundles;
+    private PinningPolicy? _lastEffective;
 
     // The options monitor is resolved on first use: the validator, which the options system runs while building options,
     // depends on this class, so taking the monitor in the constructor would be a cycle.
@@ -32,7 +34,10 @@ internal sealed class PinningPolicyMonitor
     /// <summary>Raised after a reload replaced the policy, with the old and the new one.</summary>
     public event Action<PinningPolicy, PinningPolicy>? Replaced;
 
-    /// <summary>The policy for new connections now.</summary>
+    /// <summary>
+    /// The policy for new connections now: a fresh pin bundle's when bundles are configured and one is in force (see
+    /// <see cref="PinBundleStore.Effective"/>), else the configuration's.
+    /// </summary>
     public PinningPolicy Current
     {
         get
@@ -45,9 +50,18 @@ internal sealed class PinningPolicyMonitor
                 state = Volatile.Read(ref _state);
             }
 
-            return state?.Policy ?? throw new InvalidOperationException("No pinning policy is in force; the configuration was refused at start-up.");
+            var configured = state?.Policy ?? throw new InvalidOperationException("No pinning policy is in force; the configuration was refused at start-up.");
+            return Bundles.Enabled ? Bundles.Effective(configured) : configured;
         }
     }
+
+    /// <summary>The pin bundles' store (inert without a bundle URL).</summary>
+    public PinBundleStore Bundles => LazyInitializer.EnsureInitialized(ref _bundles, () =>
+    {
+        var store = _services.GetService<PinBundleStore>() ?? new PinBundleStore(TimeProvider.System);
+        store.Changed += OnBundleChanged;
+        return store;
+    });
 
     /// <summary>The options the policy in force was built from (trust roots and observers are read from the first ones).</summary>
     public PinningOptions? Options => Volatile.Read(ref _state)?.Source;
@@ -91,6 +105,25 @@ internal sealed class PinningPolicyMonitor
                     return errors;
                 }
 
+                // The bundle state is read with the first policy, so a client starts with its last good bundle, offline,
+                // and an unreadable anti-rollback memory stops the start-up like a bad policy does.
+                try
+                {
+                    var problems = (options.Bundles ?? new PinBundleOptions()).Problems(out var keys);
+                    if (problems.Count > 0)
+                    {
+                        PinningLog.ConfigurationRefused(_log, problems.Count, Lines(problems));
+                        return problems;
+                    }
+
+                    Bundles.Start(options.Bundles ?? new PinBundleOptions(), keys);
+                }
+                catch (PinningConfigurationException ex)
+                {
+                    PinningLog.ConfigurationRefused(_log, ex.Errors.Count, Lines(ex.Errors));
+                    return ex.Errors;
+                }
+
                 Volatile.Write(ref _state, new State(options, policy, null));
                 return [];
             }
@@ -123,6 +156,18 @@ internal sealed class PinningPolicyMonitor
         catch (PinningConfigurationException ex) when (errors.Count > 0)
         {
             throw new PinningConfigurationException([.. errors, .. ex.Errors]);
+        }
+    }
+
+    /// <summary>A bundle applied or expired: connections judge by the new effective policy, and observers hear of it as a reload.</summary>
+    private void OnBundleChanged()
+    {
+        var before = Volatile.Read(ref _lastEffective) ?? Volatile.Read(ref _state)?.Policy;
+        var now = Current;
+        Volatile.Write(ref _lastEffective, now);
+        if (before is not null && !ReferenceEquals(before, now))
+        {
+            Replaced?.Invoke(before, now);
         }
     }
 

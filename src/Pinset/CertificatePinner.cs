@@ -160,6 +160,7 @@ public sealed class CertificatePinner
 
         return outcome switch
         {
+            _ when policy.Refusal is { } refusal => new Verdict(PinValidationOutcome.PinMismatch, match, refusal),
             _ when expired => new Verdict(PinValidationOutcome.PolicyExpired, match, expiry),
             PinValidationOutcome.Allowed => new Verdict(PinValidationOutcome.Allowed, match, null),
             _ when rule.Mode == PinPolicyMode.ReportOnly => new Verdict(PinValidationOutcome.ReportOnlyMismatch, match, null, outcome),

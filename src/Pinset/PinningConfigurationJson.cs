@@ -65,7 +65,7 @@ public static class PinningConfigurationJson
         return ReadDocument(JsonTree.Parse(json, sourceName), sourceName, errors);
     }
 
-    private static PinningConfiguration ReadDocument(JsonNode root, string sourceName, List<string> errors)
+    internal static PinningConfiguration ReadDocument(JsonNode root, string sourceName, List<string> errors)
     {
         if (root.Kind != JsonKind.Object)
         {

@@ -18,40 +18,46 @@ public static class PinningConfigurationJsonWriter
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
-            json.WriteStartObject("pinning");
-            json.WriteStartArray("policies");
-            foreach (var policy in configuration.Policies)
-            {
-                json.WriteStartObject();
-                WriteArray(json, "hosts", policy.Hosts, always: true);
-                WriteArray(json, "pins", policy.Pins, always: true);
-                WriteArray(json, "certificates", policy.Certificates, always: false);
-                WriteArray(json, "bannedPins", policy.BannedPins, always: false);
-                if (policy.Expires is not null)
-                {
-                    json.WriteString("expires", policy.Expires);
-                }
-
-                if (policy.Mode is not null and not "enforce")
-                {
-                    json.WriteString("mode", policy.Mode);
-                }
-
-                WriteArray(json, "reportUris", policy.ReportUris, always: false);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            if (configuration.RequirePinnedHosts)
-            {
-                json.WriteBoolean("requirePinnedHosts", true);
-            }
-
-            json.WriteEndObject();
+            WritePinning(json, configuration);
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>Writes the <c>pinning</c> property and its object: what a policy file and a pin bundle's payload share.</summary>
+    internal static void WritePinning(Utf8JsonWriter json, PinningConfiguration configuration)
+    {
+        json.WriteStartObject("pinning");
+        json.WriteStartArray("policies");
+        foreach (var policy in configuration.Policies)
+        {
+            json.WriteStartObject();
+            WriteArray(json, "hosts", policy.Hosts, always: true);
+            WriteArray(json, "pins", policy.Pins, always: true);
+            WriteArray(json, "certificates", policy.Certificates, always: false);
+            WriteArray(json, "bannedPins", policy.BannedPins, always: false);
+            if (policy.Expires is not null)
+            {
+                json.WriteString("expires", policy.Expires);
+            }
+
+            if (policy.Mode is not null and not "enforce")
+            {
+                json.WriteString("mode", policy.Mode);
+            }
+
+            WriteArray(json, "reportUris", policy.ReportUris, always: false);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (configuration.RequirePinnedHosts)
+        {
+            json.WriteBoolean("requirePinnedHosts", true);
+        }
+
+        json.WriteEndObject();
     }
 
     private static void WriteArray(Utf8JsonWriter json, string name, IList<string>? values, bool always)

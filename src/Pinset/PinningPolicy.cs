@@ -13,10 +13,11 @@ public sealed class PinningPolicy
     private readonly Dictionary<string, Match>.AlternateLookup<ReadOnlySpan<char>> _singleLabelBySpan;
     private readonly Dictionary<string, Match>.AlternateLookup<ReadOnlySpan<char>> _anyDepthBySpan;
 
-    private PinningPolicy(PinPolicy[] policies, bool requirePinnedHosts)
+    private PinningPolicy(PinPolicy[] policies, bool requirePinnedHosts, string? refusal = null)
     {
         Policies = policies;
         RequirePinnedHosts = requirePinnedHosts;
+        Refusal = refusal;
         foreach (var policy in policies)
         {
             foreach (var pattern in policy.Hosts)
@@ -34,6 +35,23 @@ public sealed class PinningPolicy
 
     /// <summary>When true, hosts that no policy matches are refused.</summary>
     public bool RequirePinnedHosts { get; }
+
+    /// <summary>
+    /// Set on a policy made by <see cref="RefuseEveryHost"/>: why every host it covers is refused whatever its chain.
+    /// Null for a policy that judges chains by their pins.
+    /// </summary>
+    public string? Refusal { get; }
+
+    /// <summary>
+    /// The same hosts, each refused whatever its chain, with <paramref name="reason"/> in the failure: how a client fails
+    /// closed when its pins can no longer be trusted (a pin bundle expired, and falling back is not allowed). Hosts no
+    /// policy covers are judged as before.
+    /// </summary>
+    public PinningPolicy RefuseEveryHost(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return new PinningPolicy([.. Policies], RequirePinnedHosts, reason);
+    }
 
     /// <summary>Validates a configuration and builds the policy.</summary>
     /// <exception cref="PinningConfigurationException">The configuration has errors; all of them are listed.</exception>

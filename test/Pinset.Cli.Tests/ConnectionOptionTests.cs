@@ -26,7 +26,7 @@ public sealed class ConnectionOptionTests
     [InlineData("-1", "is not a duration")]
     [InlineData("2x", "is not a duration")]
     [InlineData("two", "is not a duration")]
-    [InlineData("2h", "is longer than the longest wait, 1 hour")]
+    [InlineData("2h", "is longer than the longest allowed, 60 minutes")]
     public async Task Timeout_BadValue_Exit2WithASentenceQuotingIt(string value, string expected)
     {
         var run = await CliRunner.RunAsync("pin", "api.exchange.test:443", "--timeout", value);

@@ -15,17 +15,25 @@ public sealed class HelpSnapshotTests
     [InlineData("backup-key")]
     [InlineData("demo")]
     [InlineData("completion")]
+    [InlineData("bundle")]
+    [InlineData("bundle keygen")]
+    [InlineData("bundle sign")]
+    [InlineData("bundle verify")]
+    [InlineData("bundle inspect")]
+    [InlineData("bundle diff")]
     public async Task Help_MatchesSnapshot(string command)
     {
-        var run = await CliRunner.RunAsync(command == "pinset" ? ["--help"] : [command, "--help"]);
+        var run = await CliRunner.RunAsync(command == "pinset" ? ["--help"] : [.. command.Split(' '), "--help"]);
         Assert.Equal(0, run.Exit);
-        var snapshot = Path.Combine(AppContext.BaseDirectory, "Snapshots", $"help-{command}.txt");
+        Assert.DoesNotContain(ShellCompletion.FilesMarker, run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(ShellCompletion.DirectoriesMarker, run.Out, StringComparison.Ordinal);
+        var snapshot = Path.Combine(AppContext.BaseDirectory, "Snapshots", $"help-{command.Replace(' ', '-')}.txt");
         var expected = File.Exists(snapshot) ? await File.ReadAllTextAsync(snapshot) : null;
         if (expected != run.Out)
         {
-            var received = Path.Combine(SourceDirectory(), "Snapshots", $"help-{command}.received.txt");
+            var received = Path.Combine(SourceDirectory(), "Snapshots", $"help-{command.Replace(' ', '-')}.received.txt");
             await File.WriteAllTextAsync(received, run.Out);
-            Assert.Fail($"The --help text of '{command}' changed; the new text is in '{received}'. Copy it over 'Snapshots/help-{command}.txt' if the change is intended.");
+            Assert.Fail($"The --help text of '{command}' changed; the new text is in '{received}'. Copy it over 'Snapshots/help-{command.Replace(' ', '-')}.txt' if the change is intended.");
         }
     }
 

@@ -31,7 +31,9 @@ public sealed class ShellCompletionTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "pinset", "ver" }, 1, new[] { "verify" })]
-    [InlineData(new[] { "pinset", "" }, 1, new[] { "pin", "verify", "check", "convert", "backup-key", "demo", "completion" })]
+    [InlineData(new[] { "pinset", "" }, 1, new[] { "pin", "verify", "check", "convert", "backup-key", "bundle", "demo", "completion" })]
+    [InlineData(new[] { "pinset", "bundle", "s" }, 2, new[] { "sign" })]
+    [InlineData(new[] { "pinset", "bundle", "verify", "" }, 3, new[] { ShellCompletion.FilesMarker })]
     [InlineData(new[] { "pinset", "pin", "--form" }, 2, new[] { "--format" })]
     [InlineData(new[] { "pinset", "pin", "--format", "" }, 3, new[] { "android-nsc", "curl", "hpkp", "json", "okhttp", "text", "trustkit" })]
     [InlineData(new[] { "pinset", "pin", "--format", "o" }, 3, new[] { "okhttp" })]

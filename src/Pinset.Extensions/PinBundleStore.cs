@@ -1,0 +1,255 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Pinset.Extensions;
+
+/// <summary>
+/// The bundle in force and the memory that keeps older ones out. <see cref="Offer"/> verifies a fetched bundle, refuses
+/// a lower version or other content under a version already accepted, records the new state durably, and only then
+/// applies it; a bundle whose state cannot be written is not applied. <see cref="Effective"/> is read at each handshake:
+/// one volatile read and a clock read.
+/// </summary>
+internal sealed class PinBundleStore
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Lock _gate = new();
+    private Settings? _settings;
+    private Applied? _applied;
+    private PinBundleState? _state;
+    private readonly PinBundleMetrics? _metrics;
+    private int _expiryLogged;
+
+    public PinBundleStore(TimeProvider time, ILoggerFactory? loggers = null, IMeterFactory? meters = null)
+    {
+        _time = time;
+        _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
+        _metrics = meters is null ? null : new PinBundleMetrics(meters, this);
+    }
+
+    /// <summary>Called when the bundle in force changes (applied, or expired on first notice).</summary>
+    public event Action? Changed;
+
+    public bool Enabled => Volatile.Read(ref _settings) is not null;
+
+    /// <summary>The bundle in force, expired or not; null before any.</summary>
+    public PinBundle? Current => Volatile.Read(ref _applied)?.Bundle;
+
+    public PinBundleExpiry OnExpiry => Volatile.Read(ref _settings)?.Options.OnExpiry ?? PinBundleExpiry.FallBackToConfiguration;
+
+    /// <summary>The last refusal or failure, for the health check; cleared when a bundle applies or nothing new is found.</summary>
+    public PinBundleRefreshResult? LastProblem { get; private set; }
+
+    /// <summary>The highest version ever accepted (0 for none).</summary>
+    public long HighestVersion => Volatile.Read(ref _state)?.HighestVersion ?? 0;
+
+    /// <summary>
+    /// Takes the first options' bundle settings: reads the state (refusing to start when it cannot be read) and applies the
+    /// last good bundle if it still verifies and has not expired, before any network access.
+    /// </summary>
+    /// <exception cref="PinningConfigurationException">The state directory or file cannot be read.</exception>
+    public void Start(PinBundleOptions options, IReadOnlyList<PinBundleKey> keys)
+    {
+        lock (_gate)
+        {
+            if (_settings is not null || options.Url is null)
+            {
+                return;
+            }
+
+            var state = PinBundleStateFile.Read(options.StateDirectory!);
+            _state = state;
+            Volatile.Write(ref _settings, new Settings(options, keys));
+            if (state is null)
+            {
+                return;
+            }
+
+            try
+            {
+                var bundle = PinBundle.Verify(state.Bundle, keys, _time.GetUtcNow(), options.ClockSkew);
+                Volatile.Write(ref _applied, Applied.Of(bundle));
+                PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), "the last good bundle, from the state file");
+            }
+            catch (PinBundleException ex) when (ex.Reason == PinBundleRefusal.Expired)
+            {
+                // Kept, expired: the configured expiry behaviour applies until a new one arrives.
+                var expired = PinBundle.Inspect(state.Bundle);
+                PinningLog.BundleRefused(_log, expired.Version, ex.Reason, $"The last good bundle from the state file has expired. {ex.Message}");
+                var bundle = PinBundle.Verify(state.Bundle, keys, expired.IssuedAt, options.ClockSkew);
+                Volatile.Write(ref _applied, Applied.Of(bundle));
+            }
+            catch (PinBundleException ex)
+            {
+                // The state still remembers its version: no older one is accepted, whatever became of this one.
+                PinningLog.BundleRefused(_log, state.HighestVersion, ex.Reason, $"The last good bundle from the state file is no longer accepted: {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>The policy for new connections: the bundle's while it is fresh; after it expires, the fallback or a refusal.</summary>
+    public PinningPolicy Effective(PinningPolicy fallback)
+    {
+        var applied = Volatile.Read(ref _applied);
+        if (applied is null)
+        {
+            return fallback;
+        }
+
+        if (!applied.Bundle.IsExpired(_time.GetUtcNow()))
+        {
+            return applied.Bundle.Policy;
+        }
+
+        if (Interlocked.CompareExchange(ref _expiryLogged, 1, 0) == 0)
+        {
+            PinningLog.BundleExpired(_log, applied.Bundle.Version, Instant(applied.Bundle.Expires), OnExpiry == PinBundleExpiry.FailClosed
+                ? "every host it pinned is refused until a new bundle arrives (Bundles.OnExpiry = FailClosed)"
+                : "the configuration's policy is in force until a new bundle arrives");
+            ThreadPool.QueueUserWorkItem(_ => Changed?.Invoke());
+        }
+
+        return OnExpiry == PinBundleExpiry.FailClosed ? applied.Refusing : fallback;
+    }
+
+    /// <summary>True when the bundle in force has expired.</summary>
+    public bool IsExpired => Volatile.Read(ref _applied) is { } applied && applied.Bundle.IsExpired(_time.GetUtcNow());
+
+    /// <summary>Verifies, checks against the memory, records and applies a fetched bundle.</summary>
+    public PinBundleRefreshResult Offer(string text)
+    {
+        PinBundleRefreshResult result;
+        bool changed = false;
+        lock (_gate)
+        {
+            var settings = _settings ?? throw new InvalidOperationException("Pin bundles are not configured.");
+            result = Decide(text, settings, ref changed);
+            LastProblem = result.Outcome is PinBundleRefreshOutcome.Refused or PinBundleRefreshOutcome.Failed ? result : null;
+        }
+
+        _metrics?.Record(result);
+        if (changed)
+        {
+            Changed?.Invoke();
+        }
+
+        return result;
+    }
+
+    /// <summary>Records a fetched body refused before it was read as a bundle.</summary>
+    public PinBundleRefreshResult Refuse(PinBundleRefusal reason, string message)
+    {
+        lock (_gate)
+        {
+            var result = Refused(reason, null, message);
+            LastProblem = result;
+            _metrics?.Record(result);
+            return result;
+        }
+    }
+
+    /// <summary>Records a fetch that failed before any bundle was read.</summary>
+    public PinBundleRefreshResult Failed(string message)
+    {
+        var result = new PinBundleRefreshResult(PinBundleRefreshOutcome.Failed, Current?.Version, null, message);
+        lock (_gate)
+        {
+            LastProblem = result;
+        }
+
+        PinningLog.BundleFetchFailed(_log, message);
+        _metrics?.Record(result);
+        return result;
+    }
+
+    /// <summary>Records a fetch that found nothing new.</summary>
+    public PinBundleRefreshResult Unchanged(string message)
+    {
+        lock (_gate)
+        {
+            LastProblem = null;
+        }
+
+        var result = NothingNew(message);
+        _metrics?.Record(result);
+        return result;
+    }
+
+    private PinBundleRefreshResult NothingNew(string message) => new(PinBundleRefreshOutcome.Unchanged, Current?.Version, null, message);
+
+    private PinBundleRefreshResult Decide(string text, Settings settings, ref bool changed)
+    {
+        PinBundle bundle;
+        try
+        {
+            bundle = PinBundle.Verify(text, settings.Keys, _time.GetUtcNow(), settings.Options.ClockSkew);
+        }
+        catch (PinBundleException ex)
+        {
+            return Refused(ex.Reason, TryVersion(text), ex.Message);
+        }
+
+        var state = _state;
+        if (state is not null && bundle.Version < state.HighestVersion)
+        {
+            return Refused(PinBundleRefusal.Rollback, bundle.Version, $"The bundle's version {bundle.Version} is below version {state.HighestVersion}, which was already accepted: an older bundle is never accepted again (a rollback).");
+        }
+
+        if (state is not null && bundle.Version == state.HighestVersion)
+        {
+            return bundle.Content.ContentHash == state.ContentHash
+                ? NothingNew($"Version {bundle.Version} is already in force.")
+                : Refused(PinBundleRefusal.ConflictingVersion, bundle.Version, $"The bundle's version {bundle.Version} was already accepted with other content; a version is never accepted twice with different pins.");
+        }
+
+        var next = new PinBundleState(bundle.Version, bundle.Content.ContentHash, bundle.Text);
+        try
+        {
+            PinBundleStateFile.Write(settings.Options.StateDirectory!, next);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Applying a version the state does not remember would let a restart accept an older one again.
+            var message = $"Version {bundle.Version} verified but is not applied: the state file '{PinBundleStateFile.PathIn(settings.Options.StateDirectory!)}' could not be written ({ex.Message}), and a bundle is applied only once its version is remembered.";
+            PinningLog.BundleFetchFailed(_log, message);
+            return new PinBundleRefreshResult(PinBundleRefreshOutcome.Failed, Current?.Version, null, message);
+        }
+
+        _state = next;
+        Volatile.Write(ref _applied, Applied.Of(bundle));
+        Volatile.Write(ref _expiryLogged, 0);
+        changed = true;
+        PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), "fetched");
+        return new PinBundleRefreshResult(PinBundleRefreshOutcome.Applied, bundle.Version, null, $"Version {bundle.Version}, signed by {bundle.Content.KeyId}, is in force until {Instant(bundle.Expires)}.");
+    }
+
+    private PinBundleRefreshResult Refused(PinBundleRefusal reason, long? version, string message)
+    {
+        PinningLog.BundleRefused(_log, version ?? 0, reason, message);
+        return new PinBundleRefreshResult(PinBundleRefreshOutcome.Refused, Current?.Version, reason, message);
+    }
+
+    private static long? TryVersion(string text)
+    {
+        try
+        {
+            return PinBundle.Inspect(text).Version;
+        }
+        catch (PinBundleException)
+        {
+            return null;
+        }
+    }
+
+    private static string Instant(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record Settings(PinBundleOptions Options, IReadOnlyList<PinBundleKey> Keys);
+
+    /// <summary>A bundle in force, with the policy that refuses its hosts once it expires under FailClosed (one object, so connections see no spurious change).</summary>
+    private sealed record Applied(PinBundle Bundle, PinningPolicy Refusing)
+    {
+        public static Applied Of(PinBundle bundle) => new(bundle, bundle.Policy.RefuseEveryHost(
+            $"The pin bundle in force (version {bundle.Version}) expired at {Instant(bundle.Expires)}, and this client fails closed (Bundles.OnExpiry = FailClosed): no connection to its hosts is allowed until a new bundle arrives."));
+    }
+}

@@ -144,23 +144,19 @@ public sealed class AlertTests : IAsyncLifetime, IDisposable
 
 /// <summary>Instances behind a load balancer share one PostgreSQL database, and with it the alert's deduplication.</summary>
 [Collection(PostgresFixture.Collection)]
-public sealed class SharedAlertTests(PostgresFixture postgres) : IDisposable
+public sealed class SharedAlertTests(PostgresFixture postgres) : ScratchTests
 {
-    private readonly Scratch _scratch = new();
-
-    public void Dispose() => _scratch.Dispose();
-
     [Fact]
     public async Task Spike_TwoInstancesCheckingTogether_OneMessageBetweenThem()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 30, TimeSpan.Zero));
         await using var webhook = await ReportEndpoint.StartAsync();
-        var settings = await postgres.SettingsAsync("PostgreSQL", _scratch.Directory);
+        var settings = await postgres.SettingsAsync("PostgreSQL", Files);
         await using var first = await AlertTests.StartCollectorAsync(TimeSpan.FromDays(1), webhook.Url, time, settings);
         await using var second = await AlertTests.StartCollectorAsync(TimeSpan.FromDays(1), webhook.Url, time, settings);
         for (int i = 0; i < 5; i++)
         {
-            await (i % 2 == 0 ? first : second).PostAcceptedAsync(ReportJson.Intercepted(_scratch.Pki));
+            await (i % 2 == 0 ? first : second).PostAcceptedAsync(ReportJson.Intercepted(Pki));
         }
 
         var checks = await Task.WhenAll(

@@ -9,18 +9,10 @@ namespace Pinset.Collector.Tests;
 /// version, so each is its own row and can be looked for.
 /// </summary>
 [Collection(PostgresFixture.Collection)]
-public sealed class CrashTests(PostgresFixture postgres) : IDisposable
+public sealed class CrashTests(PostgresFixture postgres) : ScratchTests
 {
     private const int Senders = 16;
     private const int KillAfter = 400;
-    private readonly Scratch _scratch = new();
-
-    private TestPki Pki => _scratch.Pki;
-
-    private TempDirectory Files => _scratch.Directory;
-
-    public void Dispose() => _scratch.Dispose();
-
     [Fact]
     public async Task KillDuringLoad_Sqlite_EveryAcceptedReportIsStored()
     {

@@ -6,16 +6,8 @@ namespace Pinset.Collector.Tests;
 /// The chains users met that the policy does not pin, and the reviewable change that would admit a new CA key as a
 /// backup pin: against the policy file the collector is given, or the pins the reports name when it has none.
 /// </summary>
-public sealed class PolicyAdviceTests : IDisposable
+public sealed class PolicyAdviceTests : ScratchTests
 {
-    private readonly Scratch _scratch = new();
-
-    private TestPki Pki => _scratch.Pki;
-
-    private TempDirectory Files => _scratch.Directory;
-
-    public void Dispose() => _scratch.Dispose();
-
     [Fact]
     public async Task HostApi_PolicyFileGiven_DiffAddsTheUnpinnedRootToThatEntry()
     {

@@ -4,16 +4,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Pinset.Collector.Tests;
 
 /// <summary>What the real senders post is accepted and shown: the pinset tool's <c>check --report</c>, and the API's filters over time.</summary>
-public sealed class SendersTests : IDisposable
+public sealed class SendersTests : ScratchTests
 {
-    private readonly Scratch _scratch = new();
-
-    private TestPki Pki => _scratch.Pki;
-
-    private TempDirectory Files => _scratch.Directory;
-
-    public void Dispose() => _scratch.Dispose();
-
     [Fact]
     public async Task PinsetCheckReport_RealCliProcessAgainstAnInterceptor_ReportStoredWithItsPort()
     {

@@ -10,16 +10,8 @@ namespace Pinset.Collector.Tests;
 /// across a restart, retention.
 /// </summary>
 [Collection(PostgresFixture.Collection)]
-public sealed class StorageTests(PostgresFixture postgres) : IDisposable
+public sealed class StorageTests(PostgresFixture postgres) : ScratchTests
 {
-    private readonly Scratch _scratch = new();
-
-    private TestPki Pki => _scratch.Pki;
-
-    private TempDirectory Files => _scratch.Directory;
-
-    public void Dispose() => _scratch.Dispose();
-
     [Theory]
     [InlineData("Sqlite")]
     [InlineData("PostgreSQL")]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the shipped packages (Pinset, Pinset.Extensions, Pinset.Testing, the pinset tool) into a directory, default
-# artifacts/packages.
+# artifacts/packages. Pinset.Collector is an app, deployed with dotnet publish (docs/collector.md), so it is not packed.
 # Pinset carries ReadyToRun code for linux-x64, linux-arm64, win-x64 and osx-arm64 besides its portable IL, so an app's
 # first pinned handshake does not wait for the JIT (docs/benchmarks.md, "Cold start").
 # Usage: eng/pack.sh [OUTPUT-DIRECTORY]

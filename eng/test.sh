@@ -12,8 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Debian puts nginx in /usr/sbin, which is not on every user's PATH; the tests look there too.
-installed() { PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v "$1" >/dev/null 2>&1; }
+# Debian puts nginx in /usr/sbin and PostgreSQL's server programs in /usr/lib/postgresql/<version>/bin, which are not on
+# every user's PATH; the tests look there too.
+pg_bins=$(printf '%s:' /usr/lib/postgresql/*/bin)
+installed() { PATH="$PATH:/usr/sbin:/usr/local/sbin:$pg_bins" command -v "$1" >/dev/null 2>&1; }
 list=${PINSET_TEST_TOOLS:-eng/test-tools.tsv}
 missing=() commands=()
 while IFS=$'\t' read -r command package; do

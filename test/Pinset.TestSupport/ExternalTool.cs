@@ -29,8 +29,14 @@ public sealed record ExternalTool(string Command, string DebianPackage)
     public static ExternalTool Named(string command) => All.SingleOrDefault(t => t.Command == command)
         ?? throw new InvalidOperationException($"'{command}' is not listed in eng/test-tools.tsv; add it with its Debian package, so eng/test.sh installs it.");
 
-    /// <summary>True when the command is on PATH (or, for nginx, in /usr/sbin, where Debian puts it).</summary>
+    /// <summary>
+    /// True when the command is on PATH, or where Debian puts it off PATH: /usr/sbin (nginx) and
+    /// /usr/lib/postgresql/&lt;version&gt;/bin (initdb, postgres, pg_ctl; the newest version first).
+    /// </summary>
     public bool IsInstalled => Locate() is not null;
+
+    /// <summary>The full path of the command; throws naming the Debian package when it is not installed.</summary>
+    public string Path => Locate() ?? throw Missing();
 
     /// <summary>
     /// Starts the tool with redirected output; throws naming the Debian package when it is not installed. It inherits
@@ -73,7 +79,7 @@ public sealed record ExternalTool(string Command, string DebianPackage)
     /// (by default this test process) ends, even when the run is cancelled or crashes and nothing is disposed. Output
     /// and input pass through unchanged. The watchdog waits on <c>tail --pid</c>, so it wakes only when something ends.
     /// </summary>
-    public Process StartWatched(IEnumerable<string> arguments, string? cleanupDirectory = null, int? watchedProcessId = null)
+    public Process StartWatched(IEnumerable<string> arguments, string? cleanupDirectory = null, int? watchedProcessId = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var path = Locate() ?? throw Missing();
         var start = new ProcessStartInfo("/bin/bash")
@@ -94,6 +100,11 @@ public sealed record ExternalTool(string Command, string DebianPackage)
 
         start.Environment["PINSET_WATCHED_PID"] = (watchedProcessId ?? Environment.ProcessId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PINSET_CLEANUP_DIR"] = cleanupDirectory ?? string.Empty;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start) ?? throw Missing();
     }
 
@@ -131,9 +142,17 @@ public sealed record ExternalTool(string Command, string DebianPackage)
 
     private string? Locate()
     {
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/local/sbin"]);
-        return directories.Select(d => Path.Combine(d, Command)).FirstOrDefault(File.Exists);
+        if (System.IO.Path.IsPathRooted(Command))
+        {
+            return File.Exists(Command) ? Command : null;
+        }
+
+        var postgres = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(System.IO.Path.GetFileName(d), out int v) ? v : 0).Select(d => System.IO.Path.Combine(d, "bin"))
+            : [];
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/usr/local/sbin"]).Concat(postgres);
+        return directories.Select(d => System.IO.Path.Combine(d, Command)).FirstOrDefault(File.Exists);
     }
 
     private static ExternalTool[] ReadList()

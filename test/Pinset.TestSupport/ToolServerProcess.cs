@@ -18,12 +18,12 @@ public sealed class ToolServerProcess : IAsyncDisposable
     private readonly Func<string, bool> _isFatal;
     private readonly Action<string>? _onLine;
 
-    private ToolServerProcess(ExternalTool tool, IEnumerable<string> arguments, Func<string, bool> isReady, Func<string, bool>? isFatal, Action<string>? onLine, string? cleanupDirectory, int? watchedProcessId)
+    private ToolServerProcess(ExternalTool tool, IEnumerable<string> arguments, Func<string, bool> isReady, Func<string, bool>? isFatal, Action<string>? onLine, string? cleanupDirectory, int? watchedProcessId, IReadOnlyDictionary<string, string>? environment)
     {
         _isReady = isReady;
         _isFatal = isFatal ?? (_ => false);
         _onLine = onLine;
-        _process = tool.StartWatched(arguments, cleanupDirectory, watchedProcessId);
+        _process = tool.StartWatched(arguments, cleanupDirectory, watchedProcessId, environment);
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         _process.BeginOutputReadLine();
@@ -60,10 +60,11 @@ public sealed class ToolServerProcess : IAsyncDisposable
         Action<string>? onLine = null,
         TimeSpan? limit = null,
         string? cleanupDirectory = null,
-        int? watchedProcessId = null)
+        int? watchedProcessId = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(tool);
-        var server = new ToolServerProcess(tool, arguments, isReady, isFatal, onLine, cleanupDirectory, watchedProcessId);
+        var server = new ToolServerProcess(tool, arguments, isReady, isFatal, onLine, cleanupDirectory, watchedProcessId, environment);
         try
         {
             await server._ready.Task.WaitAsync(limit ?? TimeSpan.FromSeconds(60)).ConfigureAwait(false);

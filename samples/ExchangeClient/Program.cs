@@ -41,7 +41,7 @@ public static class Program
         var calls = new (string Name, Func<CancellationToken, Task<string>> Call)[]
         {
             ("REST ticker", api.GetTickerAsync),
-            ("WebSocket trades", api.ReadTradeAsync),
+            ("WebSocket trades (Websocket.Client)", api.ReadTradeAsync),
             ("gRPC PlaceOrder", api.PlaceOrderAsync),
         };
 

@@ -13,5 +13,6 @@ public sealed class ExchangeClientSampleTests
         Assert.Equal(3, text.Split('\n').Count(l => l.TrimStart().StartsWith("passed ", StringComparison.Ordinal)));
         Assert.Equal(3, text.Split('\n').Count(l => l.TrimStart().StartsWith("refused ", StringComparison.Ordinal)));
         Assert.Contains("it received 0 requests", text, StringComparison.Ordinal);
+        Assert.Contains("WebSocket trades (Websocket.Client): trade BTCUSDT 0.5 @ 97000.00 from exchange (again after a reconnect, each connection pinned)", text, StringComparison.Ordinal);
     }
 }

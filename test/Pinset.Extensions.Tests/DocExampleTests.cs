@@ -6,7 +6,7 @@ using Pinset.Extensions.Tests.DocExamples;
 namespace Pinset.Extensions.Tests;
 
 /// <summary>
-/// The docs cannot rot: every C# block of the README and docs/*.md is a compiled region of DocExamples/*.cs, shown word
+/// The docs cannot rot: every C# block of the README, docs/*.md and the packages' READMEs (src/*/README.md) is a compiled region of DocExamples/*.cs, shown word
 /// for word, and docs/integration.md's examples run here against real servers.
 /// </summary>
 public sealed partial class DocExampleTests : IDisposable
@@ -26,7 +26,8 @@ public sealed partial class DocExampleTests : IDisposable
         var regions = CompiledRegions();
         var shown = new List<string>();
         var problems = new List<string>();
-        foreach (var doc in Directory.GetFiles(Path.Combine(Root(), "docs"), "*.md").Prepend(Path.Combine(Root(), "README.md")))
+        var packageReadmes = Directory.GetDirectories(Path.Combine(Root(), "src")).Select(d => Path.Combine(d, "README.md")).Where(File.Exists);
+        foreach (var doc in Directory.GetFiles(Path.Combine(Root(), "docs"), "*.md").Prepend(Path.Combine(Root(), "README.md")).Concat(packageReadmes))
         {
             var text = File.ReadAllText(doc).Replace("\r\n", "\n", StringComparison.Ordinal);
             var name = Path.GetRelativePath(Root(), doc);

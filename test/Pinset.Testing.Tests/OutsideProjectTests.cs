@@ -8,7 +8,8 @@ namespace Pinset.Testing.Tests;
 /// <summary>
 /// The issue's "done when": a test project outside the solution, referencing only the packed Pinset.Testing and
 /// Pinset.Extensions packages from a local feed, runs docs/testing.md's example; the pinned app passes, and without
-/// UseCertificatePinning() it fails with the messages the page documents. One pack serves both runs.
+/// UseCertificatePinning() it fails with the messages the page documents. One pack serves both runs, and the issue
+/// "packages ready to publish" too: every shipped package's metadata, and the tool installed from the feed.
 /// </summary>
 public sealed partial class OutsideProjectTests
 {
@@ -24,6 +25,8 @@ public sealed partial class OutsideProjectTests
 
         var pack = await RunAsync("bash", [Repository.File("eng", "pack.sh"), feed], Repository.Root);
         Assert.True(pack.Exit == 0, $"eng/pack.sh failed:{Environment.NewLine}{pack.Output}");
+        AssertReadyToPublish(feed);
+        await AssertToolInstallsAsync(feed, dir.File("tool"));
         await WriteProjectAsync(project, feed, page);
 
         var pinned = await RunAsync("dotnet", ["test", project, "--disable-build-servers", "-p:UseSharedCompilation=false"], project);
@@ -45,6 +48,44 @@ public sealed partial class OutsideProjectTests
         }
 
         Assert.Equal(2, documented.Count);
+    }
+
+    /// <summary>The shipped projects each packed with symbols, one version, the MIT licence expression, and its own README inside.</summary>
+    private static void AssertReadyToPublish(string feed)
+    {
+        var version = PackageVersion();
+        string[] shipped = ["Pinset", "Pinset.Cli", "Pinset.Extensions", "Pinset.Testing"];
+        Assert.Equal(
+            shipped.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).Order(StringComparer.Ordinal),
+            Directory.GetFiles(feed).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var id in shipped)
+        {
+            using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
+            XNamespace ns = XDocument.Load(package.GetEntry($"{id}.nuspec")!.Open()).Root!.Name.Namespace;
+            var metadata = XDocument.Load(package.GetEntry($"{id}.nuspec")!.Open()).Root!.Element(ns + "metadata")!;
+            Assert.Equal(("expression", "MIT"), ((string)metadata.Element(ns + "license")!.Attribute("type")!, metadata.Element(ns + "license")!.Value));
+            Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
+            Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")?.Value), $"{id} has no description.");
+            using var readme = new StreamReader(package.GetEntry("README.md")!.Open());
+            Assert.Equal(File.ReadAllText(Repository.File("src", id, "README.md")), readme.ReadToEnd());
+            Assert.NotNull(package.GetEntry("LICENSE"));
+        }
+    }
+
+    /// <summary>The tool package installs from the feed as a user installs it, and runs.</summary>
+    private static async Task AssertToolInstallsAsync(string feed, string toolPath)
+    {
+        var install = await RunAsync("dotnet", ["tool", "install", "Pinset.Cli", "--tool-path", toolPath, "--add-source", feed, "--prerelease"], Repository.Root);
+        Assert.True(install.Exit == 0, $"dotnet tool install failed:{Environment.NewLine}{install.Output}");
+        var version = await RunAsync(Path.Combine(toolPath, "pinset"), ["--version"], Repository.Root);
+        Assert.True(version.Exit == 0 && version.Output.StartsWith(PackageVersion(), StringComparison.Ordinal), version.Output);
+    }
+
+    /// <summary>The one version of every shipped package, from src/Directory.Build.props.</summary>
+    private static string PackageVersion()
+    {
+        var props = XDocument.Load(Repository.File("src", "Directory.Build.props")).Descendants().ToList();
+        return $"{props.Single(e => e.Name == "VersionPrefix").Value}-{props.Single(e => e.Name == "VersionSuffix").Value}";
     }
 
     /// <summary>The project: the page's code files, the csproj and NuGet.config from the templates, versions from this repository.</summary>

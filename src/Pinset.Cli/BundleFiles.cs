@@ -28,6 +28,11 @@ internal static class BundleFiles
     public static async Task<ECDsa> ReadSigningKeyAsync(CliConsole console, string path, CancellationToken cancel)
     {
         var pem = await console.Files.ReadTextAsync(path, "a signing key file (NAME.key from 'pinset bundle keygen')", cancel).ConfigureAwait(false);
+        if (PemEncoding.TryFind(pem, out var found) && pem[found.Label] is "PUBLIC KEY")
+        {
+            throw new CliException(ExitCodes.BadInput, $"'{InputFile.Display(path)}' holds a public key; signing needs the private key (NAME.key from 'pinset bundle keygen', beside NAME.pub).");
+        }
+
         var key = ECDsa.Create();
         try
         {

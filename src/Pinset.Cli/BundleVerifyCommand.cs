@@ -24,6 +24,11 @@ internal static class BundleVerifyCommand
                 trusted.Add(await BundleFiles.ReadPublicKeyAsync(output, path, cancel).ConfigureAwait(false));
             }
 
+            if (parse.GetValue(minVersion) is < 1 and var below)
+            {
+                throw new CliException(ExitCodes.BadInput, $"--min-version {below} is below 1; bundle versions start at 1.");
+            }
+
             var text = await BundleFiles.ReadBundleAsync(output, parse.GetValue(file)!, cancel).ConfigureAwait(false);
             PinBundle bundle;
             try

@@ -25,7 +25,9 @@ internal static class Duration
         var duration = TimeSpan.FromSeconds(value * unit);
         if (duration <= TimeSpan.Zero)
         {
-            throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is no time at all; give how long to wait, such as 10 (seconds), 500ms or 1m.");
+            throw new CliException(ExitCodes.BadInput, longest > TimeSpan.FromDays(1)
+                ? $"{option} '{text}' is no time at all; give a length of time above zero, such as 12h or 30d."
+                : $"{option} '{text}' is no time at all; give how long to wait, such as 10 (seconds), 500ms or 1m.");
         }
 
         return duration <= longest

@@ -46,7 +46,7 @@ internal static class PinsetCli
         output.Json = parse.Errors.Count == 0 ? parse.GetValue<bool>("--json") : args.Contains("--json");
         if (parse.Errors.Count > 0)
         {
-            output.Fail(ExitCodes.BadInput, string.Join(' ', parse.Errors.Select(e => e.Message)) + " Run 'pinset --help' for usage.");
+            output.Fail(ExitCodes.BadInput, string.Join(' ', parse.Errors.Select(e => ParseErrors.Humane(e.Message))) + " Run 'pinset --help' for usage.");
             return ExitCodes.BadInput;
         }
 

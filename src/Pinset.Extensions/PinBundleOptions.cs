@@ -34,7 +34,7 @@ public sealed class PinBundleOptions
     /// <summary>Retries of a fetch that failed on the network or with 408, 429 or 5xx, after 1, 2, 4... seconds with jitter. Default: 2; from 0 to 5.</summary>
     public int MaxRetryAttempts { get; set; } = 2;
 
-    /// <summary>How far in the future a bundle's <c>issuedAt</c> may be (clock skew). Default: 5 minutes.</summary>
+    /// <summary>How far in the future a bundle's <c>issuedAt</c> may be (clock skew). Default: 5 minutes; at most 1 hour.</summary>
     public TimeSpan ClockSkew { get; set; } = PinBundle.DefaultClockSkew;
 
     /// <summary>What happens when the bundle in force expires. Default: fall back to the configuration's policy.</summary>
@@ -98,9 +98,9 @@ public sealed class PinBundleOptions
             problems.Add($"Bundles.RequestTimeout is '{RequestTimeout}'; expected a positive time.");
         }
 
-        if (ClockSkew < TimeSpan.Zero)
+        if (ClockSkew < TimeSpan.Zero || ClockSkew > TimeSpan.FromHours(1))
         {
-            problems.Add($"Bundles.ClockSkew is '{ClockSkew}'; expected zero or more.");
+            problems.Add($"Bundles.ClockSkew is '{ClockSkew}'; expected zero to 1 hour (a larger skew would accept bundles issued far in the future).");
         }
 
         if (CustomTrustRoots is { Count: 0 })

@@ -70,13 +70,24 @@ internal sealed class PinBundleRefresher(IHttpClientFactory clients, PinningPoli
             request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(_etag));
         }
 
+        // The whole fetch, body included, within RequestTimeout: the resilience pipeline's timeout ends with the headers,
+        // and a server that sends them and then drips the body must not hold the refresh (and every later one) forever.
+        var timeout = options.CurrentValue.Bundles.RequestTimeout;
+        using var expiry = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, expiry.Token);
+        var token = linked.Token;
         try
         {
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             var final = response.RequestMessage?.RequestUri ?? url;
             if (final.Scheme != Uri.UriSchemeHttps && !options.CurrentValue.Bundles.DangerousAllowHttp)
             {
                 return store.Failed($"'{url}' led to '{final}', which is not https; bundles are fetched over https only.");
+            }
+
+            if (response.StatusCode == HttpStatusCode.NotModified && _etag is null)
+            {
+                return store.Failed($"'{url}' answered 304 Not Modified to a request that was not conditional (no bundle was fetched before); a server that answers so would keep every client on its embedded policy.");
             }
 
             if (response.StatusCode == HttpStatusCode.NotModified)
@@ -94,7 +105,7 @@ internal sealed class PinBundleRefresher(IHttpClientFactory clients, PinningPoli
                 return store.Failed($"'{url}' answered {(int)response.StatusCode} {response.ReasonPhrase}.");
             }
 
-            var text = response.Content.Headers.ContentLength > PinBundle.MaxLength ? null : await ReadBoundedAsync(response.Content, cancel).ConfigureAwait(false);
+            var text = response.Content.Headers.ContentLength > PinBundle.MaxLength ? null : await ReadBoundedAsync(response.Content, token).ConfigureAwait(false);
             if (text is null || text.Length > PinBundle.MaxLength)
             {
                 return store.Refuse(PinBundleRefusal.TooLarge, $"'{url}' sent more than {PinBundle.MaxLength} characters, more than a bundle may be; it was not read further.");
@@ -107,6 +118,10 @@ internal sealed class PinBundleRefresher(IHttpClientFactory clients, PinningPoli
             }
 
             return result;
+        }
+        catch (OperationCanceledException ex) when (expiry.IsCancellationRequested && !cancel.IsCancellationRequested)
+        {
+            return store.Failed($"fetching '{url}' took longer than Bundles.RequestTimeout ({timeout}) and was cut off ({ex.GetType().Name}).");
         }
         catch (Exception ex) when (!cancel.IsCancellationRequested)
         {

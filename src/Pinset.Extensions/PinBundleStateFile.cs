@@ -20,6 +20,43 @@ internal static class PinBundleStateFile
 
     public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> holding the state directory's lock file exclusively, so that app instances sharing
+    /// the directory read, compare and write the state one at a time: an instance that has not seen the newest version
+    /// cannot write a lower one over it. Waits for another holder up to <paramref name="patience"/>.
+    /// </summary>
+    /// <exception cref="IOException">The lock could not be taken in time, or the lock file cannot be created.</exception>
+    public static T Locked<T>(string directory, TimeSpan patience, Func<T> action)
+    {
+        Directory.CreateDirectory(directory);
+        var lockPath = Path.Combine(directory, FileName + ".lock");
+        var deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        while (true)
+        {
+            FileStream held;
+            try
+            {
+                // FileShare.None takes an exclusive advisory lock (flock) on Unix, a share lock on Windows.
+                held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException ex)
+            {
+                if (Environment.TickCount64 >= deadline)
+                {
+                    throw new IOException($"the lock file '{lockPath}' stayed locked by another process for {patience.TotalSeconds:0.#} seconds ({ex.Message})", ex);
+                }
+
+                Thread.Sleep(10); // another instance holds it for one read-compare-write: milliseconds
+                continue;
+            }
+
+            using (held)
+            {
+                return action();
+            }
+        }
+    }
+
     /// <summary>The state, or null when none was ever written. Leftovers of an interrupted write are removed.</summary>
     /// <exception cref="PinningConfigurationException">The directory or the file cannot be read, or the file is not a state file.</exception>
     public static PinBundleState? Read(string directory)

@@ -58,7 +58,7 @@ internal sealed class PinBundleStore
                 return;
             }
 
-            var state = PinBundleStateFile.Read(options.StateDirectory!);
+            var state = ReadState(options.StateDirectory!);
             _state = state;
             Volatile.Write(ref _settings, new Settings(options, keys));
             if (state is null)
@@ -178,6 +178,23 @@ internal sealed class PinBundleStore
 
     private PinBundleRefreshResult NothingNew(string message) => new(PinBundleRefreshOutcome.Unchanged, Current?.Version, null, message);
 
+    /// <summary>The state file, read under the directory's lock (it may be shared by several instances of the app).</summary>
+    /// <exception cref="PinningConfigurationException">The state cannot be read.</exception>
+    private static PinBundleState? ReadState(string directory)
+    {
+        try
+        {
+            return PinBundleStateFile.Locked(directory, LockPatience, () => PinBundleStateFile.Read(directory));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PinningConfigurationException(
+                $"The pin bundle state directory '{directory}' cannot be used: {ex.Message}. It holds the highest bundle version accepted, which keeps an older bundle from being replayed; Pinset will not start without it.");
+        }
+    }
+
+    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(5);
+
     private PinBundleRefreshResult Decide(string text, Settings settings, ref bool changed)
     {
         PinBundle bundle;
@@ -188,6 +205,35 @@ internal sealed class PinBundleStore
         catch (PinBundleException ex)
         {
             return Refused(ex.Reason, TryVersion(text), ex.Message);
+        }
+
+        var directory = settings.Options.StateDirectory!;
+        try
+        {
+            bool applied = false;
+            var result = PinBundleStateFile.Locked(directory, LockPatience, () => DecideLocked(bundle, settings, ref applied));
+            changed = applied;
+            return result;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PinningConfigurationException)
+        {
+            var message = $"Version {bundle.Version} verified but is not applied: the state in '{directory}' could not be read or locked ({ex.Message}), and a bundle is applied only once its version is remembered.";
+            PinningLog.BundleFetchFailed(_log, message);
+            return new PinBundleRefreshResult(PinBundleRefreshOutcome.Failed, Current?.Version, null, message);
+        }
+    }
+
+    /// <summary>
+    /// Under the state directory's lock: takes up what another instance sharing the directory has accepted since, then
+    /// compares the bundle with the memory and records and applies it.
+    /// </summary>
+    private PinBundleRefreshResult DecideLocked(PinBundle bundle, Settings settings, ref bool changed)
+    {
+        var directory = settings.Options.StateDirectory!;
+        if (PinBundleStateFile.Read(directory) is { } onDisk && onDisk.HighestVersion > (_state?.HighestVersion ?? 0))
+        {
+            _state = onDisk;
+            TakeUp(onDisk, settings, ref changed);
         }
 
         var state = _state;
@@ -206,12 +252,12 @@ internal sealed class PinBundleStore
         var next = new PinBundleState(bundle.Version, bundle.Content.ContentHash, bundle.Text);
         try
         {
-            PinBundleStateFile.Write(settings.Options.StateDirectory!, next);
+            PinBundleStateFile.Write(directory, next);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Applying a version the state does not remember would let a restart accept an older one again.
-            var message = $"Version {bundle.Version} verified but is not applied: the state file '{PinBundleStateFile.PathIn(settings.Options.StateDirectory!)}' could not be written ({ex.Message}), and a bundle is applied only once its version is remembered.";
+            var message = $"Version {bundle.Version} verified but is not applied: the state file '{PinBundleStateFile.PathIn(directory)}' could not be written ({ex.Message}), and a bundle is applied only once its version is remembered.";
             PinningLog.BundleFetchFailed(_log, message);
             return new PinBundleRefreshResult(PinBundleRefreshOutcome.Failed, Current?.Version, null, message);
         }
@@ -222,6 +268,24 @@ internal sealed class PinBundleStore
         changed = true;
         PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), "fetched");
         return new PinBundleRefreshResult(PinBundleRefreshOutcome.Applied, bundle.Version, null, $"Version {bundle.Version}, signed by {bundle.Content.KeyId}, is in force until {Instant(bundle.Expires)}.");
+    }
+
+    /// <summary>Applies a newer bundle another instance recorded in the shared state, when it still verifies and has not expired.</summary>
+    private void TakeUp(PinBundleState state, Settings settings, ref bool changed)
+    {
+        try
+        {
+            var bundle = PinBundle.Verify(state.Bundle, settings.Keys, _time.GetUtcNow(), settings.Options.ClockSkew);
+            Volatile.Write(ref _applied, Applied.Of(bundle));
+            Volatile.Write(ref _expiryLogged, 0);
+            changed = true;
+            PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), "recorded in the state directory by another instance of the app");
+        }
+        catch (PinBundleException ex)
+        {
+            // Its version is remembered all the same: nothing below it is accepted here either.
+            PinningLog.BundleRefused(_log, state.HighestVersion, ex.Reason, $"The bundle another instance recorded in the state directory is not applied here: {ex.Message}");
+        }
     }
 
     private PinBundleRefreshResult Refused(PinBundleRefusal reason, long? version, string message)

@@ -45,22 +45,27 @@ internal ref struct JsonTree
     private const int MaxDepth = 16;
     private readonly string _text;
     private readonly string _source;
+    private readonly bool _strict;
     private int _at;
     private int _depth;
 
-    private JsonTree(string text, string source)
+    private JsonTree(string text, string source, bool strict)
     {
         _text = text;
         _source = source;
+        _strict = strict;
     }
 
-    /// <summary>Reads a whole document.</summary>
+    /// <summary>
+    /// Reads a whole document. <paramref name="strict"/> reads RFC 8259 and nothing more (no comments, no byte order
+    /// mark): for signed data, which other tools must read the same way.
+    /// </summary>
     /// <exception cref="PinningConfigurationException">The text is not one valid JSON value.</exception>
-    public static JsonNode Parse(string text, string source)
+    public static JsonNode Parse(string text, string source, bool strict = false)
     {
         CheckSurrogates(text, source);
-        var reader = new JsonTree(text, source);
-        if (reader._at < text.Length && text[reader._at] == '\uFEFF')
+        var reader = new JsonTree(text, source, strict);
+        if (!strict && reader._at < text.Length && text[reader._at] == '\uFEFF')
         {
             reader._at++;
         }
@@ -376,6 +381,10 @@ internal ref struct JsonTree
             if (c is ' ' or '\t' or '\n' or '\r')
             {
                 _at++;
+            }
+            else if (_strict)
+            {
+                return;
             }
             else if (c == '/' && _at + 1 < _text.Length && _text[_at + 1] == '/')
             {

@@ -242,11 +242,17 @@ public sealed class PinBundle
         try
         {
             json = StrictUtf8.GetString(utf8);
-            root = JsonTree.Parse(json, $"the bundle's {part}");
+            root = JsonTree.Parse(json, $"the bundle's {part}", strict: true);
         }
-        catch (Exception ex) when (ex is DecoderFallbackException or PinsetFormatException)
+        catch (DecoderFallbackException ex)
         {
-            throw new PinBundleException(PinBundleRefusal.Malformed, $"The bundle's {part} is not UTF-8 JSON: {ex.Message}", ex);
+            throw new PinBundleException(PinBundleRefusal.Malformed, $"The bundle's {part} is not UTF-8: {ex.Message}", ex);
+        }
+        catch (PinningConfigurationException ex)
+        {
+            // The reader's sentence ("'the bundle's header' is not valid JSON: at line 1, column 12, ..."), not the
+            // configuration's wrapper around it: this is no policy.
+            throw new PinBundleException(PinBundleRefusal.Malformed, ex.Errors.Count > 0 ? ex.Errors[0] : ex.Message, ex);
         }
 
         return root.Kind == JsonKind.Object ? (json, root)

@@ -25,6 +25,11 @@ public sealed class PinBundleKey
     public static PinBundleKey FromPublicKeyPem(string pem, string sourceName = "key")
     {
         ArgumentNullException.ThrowIfNull(pem);
+        if (PemEncoding.TryFind(pem, out var found) && pem[found.Label].Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            throw new PinsetFormatException($"'{sourceName}' holds a private key ('-----BEGIN {pem[found.Label]}-----'); a trusted bundle key is the public key (NAME.pub from 'pinset bundle keygen'). Whoever has the private key can sign bundles: never ship it with an app.");
+        }
+
         using var key = ECDsa.Create();
         try
         {

@@ -114,12 +114,41 @@ public sealed class BundleCommandTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task KeysSwapped_EachRefusedNamingTheOtherFile()
+    {
+        var bundle = await SignedAsync();
+
+        var verify = await CliRunner.RunAsync(_time, "bundle", "verify", bundle, "--key", Key + ".key");
+        Assert.Equal(2, verify.Exit);
+        Assert.Contains("holds a private key ('-----BEGIN PRIVATE KEY-----'); a trusted bundle key is the public key", verify.Error, StringComparison.Ordinal);
+
+        var sign = await CliRunner.RunAsync(_time, "bundle", "sign", Policy(), "--key", Key + ".pub", "--version", "6", "--valid-for", "7d", "--out", _fx.File("y.jws"), "--offline");
+        Assert.Equal(2, sign.Exit);
+        Assert.Contains("holds a public key; signing needs the private key (NAME.key", sign.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_fx.File("y.jws")));
+    }
+
+    [Theory]
+    [InlineData("0", "--min-version 0 is below 1; bundle versions start at 1.")]
+    [InlineData("-1", "--min-version -1 is below 1; bundle versions start at 1.")]
+    [InlineData("abc", "--min-version 'abc' is not a whole number, such as 8.")]
+    public async Task Verify_MinVersionNotAVersion_Exit2InWords(string value, string expected)
+    {
+        var bundle = await SignedAsync();
+        var run = await CliRunner.RunAsync(_time, "bundle", "verify", bundle, "--key", Key + ".pub", "--min-version", value);
+        Assert.Equal(2, run.Exit);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "--version", "0", "--valid-for", "7d" }, "--version '0' is not a version")]
     [InlineData(new[] { "--version", "1" }, "Give either --expires TIME or --valid-for DURATION")]
     [InlineData(new[] { "--version", "1", "--valid-for", "7d", "--expires", "2027-01-01T00:00:00Z" }, "Give either --expires TIME or --valid-for DURATION")]
     [InlineData(new[] { "--version", "1", "--expires", "2026-01-01T00:00:00Z" }, "is not in the future")]
     [InlineData(new[] { "--version", "1", "--expires", "next week" }, "is not a time")]
+    [InlineData(new[] { "--version", "1", "--valid-for", "0d" }, "--valid-for '0d' is no time at all; give a length of time above zero, such as 12h or 30d.")]
     public async Task Sign_BadVersionOrExpiry_Exit2QuotingIt(string[] options, string expected)
     {
         Assert.Equal(0, (await CliRunner.RunAsync("bundle", "keygen", Key)).Exit);

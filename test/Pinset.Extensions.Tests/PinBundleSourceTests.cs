@@ -187,6 +187,56 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SlowDrip_CutOffAtTheRequestTimeout_AndTheNextRefreshWorks()
+    {
+        using var host = await StartAsync(b => b.RequestTimeout = TimeSpan.FromSeconds(10));
+        _bundles.Body = Bundle(1);
+        _bundles.Drip = true;
+        _bundles.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refresh = Pinning(host).RefreshBundleAsync();
+        await _bundles.Dripped.Task;
+        _time.Advance(TimeSpan.FromSeconds(11));
+        var result = await refresh;
+        _bundles.Hold.TrySetResult();
+        Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
+        Assert.Contains("took longer than Bundles.RequestTimeout (00:00:10)", result.Message, StringComparison.Ordinal);
+
+        _bundles.Drip = false;
+        _bundles.Hold = null;
+        Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(host).RefreshBundleAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task NotModifiedToAnUnconditionalRequest_AFailedFetch()
+    {
+        using var host = await StartAsync();
+        _bundles.NotModifiedToAll = true;
+        var result = await Pinning(host).RefreshBundleAsync();
+        Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
+        Assert.Contains("answered 304 Not Modified to a request that was not conditional", result.Message, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Degraded, (await HealthAsync(host)).Status);
+    }
+
+    [Fact]
+    public async Task SharedStateDirectory_AnInstanceBehindCannotLowerTheVersion_AndTakesUpTheNewer()
+    {
+        using var ahead = await StartAsync();
+        using var behind = await StartAsync();
+        _bundles.Body = Bundle(5);
+        Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(ahead).RefreshBundleAsync()).Outcome);
+
+        _bundles.Body = Bundle(4, Pins(Unrelated, TestPki.BackupPin));
+        var result = await Pinning(behind).RefreshBundleAsync();
+        Assert.Equal(PinBundleRefusal.Rollback, result.Refusal);
+        Assert.Equal(5, result.Version);
+        Assert.True(await ReachesExchangeAsync(behind));
+
+        using var restarted = await StartAsync();
+        Assert.Equal(5, restarted.Services.GetRequiredService<PinningPolicyMonitor>().Bundles.Current?.Version);
+        Assert.Equal(PinBundleRefusal.Rollback, (await Pinning(restarted).RefreshBundleAsync()).Refusal);
+    }
+
+    [Fact]
     public async Task RedirectToPlainHttp_NotFollowed()
     {
         using var host = await StartAsync();
@@ -370,6 +420,8 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
     [InlineData("no-state", "Bundles.StateDirectory is not set")]
     [InlineData("no-keys", "Bundles.TrustedKeys is empty")]
     [InlineData("bad-key", "is not an ECDSA P-256 public key")]
+    [InlineData("private-key", "holds a private key ('-----BEGIN PRIVATE KEY-----')")]
+    [InlineData("skew", "Bundles.ClockSkew is '1.00:00:00'; expected zero to 1 hour")]
     public async Task BadBundleSettings_StopTheStartUp(string problem, string said)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
@@ -381,6 +433,8 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
                     case "http": b.Url = new Uri($"http://localhost:{_bundles.Port}/pins.jws"); break;
                     case "no-state": b.StateDirectory = null; break;
                     case "no-keys": b.TrustedKeys.Clear(); break;
+                    case "private-key": b.TrustedKeys.Add(_signer.ExportPkcs8PrivateKeyPem()); break;
+                    case "skew": b.ClockSkew = TimeSpan.FromDays(1); break;
                     default: b.TrustedKeys.Add("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"); break;
                 }
             });
@@ -428,6 +482,14 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         public string? RedirectTo { get; set; }
 
         public TaskCompletionSource? Hold { get; set; }
+
+        /// <summary>With <see cref="Hold"/>: the headers and the first bytes of the body are sent before the hold.</summary>
+        public bool Drip { get; set; }
+
+        public TaskCompletionSource Dripped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Answers 304 Not Modified to every request, conditional or not.</summary>
+        public bool NotModifiedToAll { get; set; }
 
         public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -479,6 +541,24 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
             }
 
             Arrived.TrySetResult();
+            if (NotModifiedToAll)
+            {
+                context.Response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+
+            if (Hold is { } dripHold && Drip)
+            {
+                context.Response.ContentType = "application/jose";
+                context.Response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(Body);
+                await context.Response.WriteAsync(Body[..10], context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                Dripped.TrySetResult();
+                await dripHold.Task.WaitAsync(context.RequestAborted);
+                await context.Response.WriteAsync(Body[10..], context.RequestAborted);
+                return;
+            }
+
             if (Hold is { } hold)
             {
                 await hold.Task.WaitAsync(context.RequestAborted);

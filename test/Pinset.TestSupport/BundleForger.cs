@@ -15,6 +15,7 @@ public sealed class BundleForger(ECDsa trustedKey, ECDsa otherKey)
         "alg-none", "alg-none-empty-signature", "hs256-with-public-key", "trusted-kid-other-key", "payload-altered", "der-signature",
         "padded-base64", "standard-base64", "two-parts", "embedded-jwk", "crit", "duplicate-alg", "wrong-typ", "header-not-json",
         "payload-extra-member", "payload-version-twice", "payload-version-text", "payload-local-time", "payload-no-backup-pin", "payload-no-pinning",
+        "payload-comment", "payload-bom", "header-trailing-json",
     ];
 
     public string Forge(string kind, string good)
@@ -37,6 +38,9 @@ public sealed class BundleForger(ECDsa trustedKey, ECDsa otherKey)
             "duplicate-alg" => SignedBy(trustedKey, header[..^1] + ",\"alg\":\"none\"}", payload),
             "wrong-typ" => SignedBy(trustedKey, header.Replace("pinset-bundle", "JWT", StringComparison.Ordinal), payload),
             "header-not-json" => SignedBy(trustedKey, "not json", payload),
+            "header-trailing-json" => SignedBy(trustedKey, header + "{}", payload),
+            "payload-comment" => SignedBy(trustedKey, header, "/*c*/" + payload),
+            "payload-bom" => SignedBy(trustedKey, header, "\uFEFF" + payload),
             "payload-extra-member" => SignedBy(trustedKey, header, payload[..^1] + ",\"admin\":true}"),
             "payload-version-twice" => SignedBy(trustedKey, header, payload.Replace("\"version\":", "\"version\":8,\"version\":", StringComparison.Ordinal)),
             "payload-version-text" => SignedBy(trustedKey, header, System.Text.RegularExpressions.Regex.Replace(payload, "\"version\":([0-9]+)", "\"version\":\"$1\"")),

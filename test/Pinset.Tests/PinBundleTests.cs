@@ -67,7 +67,10 @@ public sealed class PinBundleTests : IDisposable
         { "crit", PinBundleRefusal.Malformed, "has the member 'crit'" },
         { "duplicate-alg", PinBundleRefusal.Malformed, "has the member 'alg' twice" },
         { "wrong-typ", PinBundleRefusal.Malformed, "has the type \"JWT\"" },
-        { "header-not-json", PinBundleRefusal.Malformed, "header is not UTF-8 JSON" },
+        { "header-not-json", PinBundleRefusal.Malformed, "'the bundle's header' is not valid JSON" },
+        { "header-trailing-json", PinBundleRefusal.Malformed, "'the bundle's header' is not valid JSON: at line 1" },
+        { "payload-comment", PinBundleRefusal.Malformed, "'the bundle's payload' is not valid JSON: at line 1, column 1" },
+        { "payload-bom", PinBundleRefusal.Malformed, "'the bundle's payload' is not valid JSON: at line 1, column 1" },
         { "payload-extra-member", PinBundleRefusal.Malformed, "has the member 'admin'" },
         { "payload-version-twice", PinBundleRefusal.Malformed, "has the member 'version' twice" },
         { "payload-version-text", PinBundleRefusal.Malformed, "version is \"7\"" },
@@ -86,6 +89,21 @@ public sealed class PinBundleTests : IDisposable
         var error = Assert.Throws<PinBundleException>(() => PinBundle.Verify(Forge(forgery), [Trusted], Now));
         Assert.Equal(reason, error.Reason);
         Assert.Contains(said, error.Message, StringComparison.Ordinal);
+        if (reason == PinBundleRefusal.Malformed)
+        {
+            Assert.DoesNotContain("pinning configuration", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("PRIVATE KEY")]
+    [InlineData("EC PRIVATE KEY")]
+    public void TrustedKey_APrivateKeyPem_RefusedByName(string label)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = label == "PRIVATE KEY" ? key.ExportPkcs8PrivateKeyPem() : key.ExportECPrivateKeyPem();
+        var error = Assert.Throws<PinsetFormatException>(() => PinBundleKey.FromPublicKeyPem(pem, "signer.key"));
+        Assert.Equal($"'signer.key' holds a private key ('-----BEGIN {label}-----'); a trusted bundle key is the public key (NAME.pub from 'pinset bundle keygen'). Whoever has the private key can sign bundles: never ship it with an app.", error.Message);
     }
 
     [Fact]

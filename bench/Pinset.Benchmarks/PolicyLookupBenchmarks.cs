@@ -42,8 +42,8 @@ public class PolicyLookupBenchmarks
     private static PinningPolicy Build(int count)
     {
         var pins = new[] { SpkiPin.FromSubjectPublicKeyInfo("a"u8).ToString(), SpkiPin.FromSubjectPublicKeyInfo("b"u8).ToString() };
-        var policies = Enumerable.Range(0, count).Select(i => new PinPolicyConfiguration { Hosts = [$"api{i:D5}.exchange.com"], Pins = pins }).ToList();
-        policies.Add(new PinPolicyConfiguration { Hosts = ["**.exchange.net"], Pins = pins });
+        var policies = Enumerable.Range(0, count).Select(i => new HostPolicyConfiguration { Hosts = [$"api{i:D5}.exchange.com"], Pins = pins }).ToList();
+        policies.Add(new HostPolicyConfiguration { Hosts = ["**.exchange.net"], Pins = pins });
         return PinningPolicy.Create(new() { Policies = policies });
     }
 }

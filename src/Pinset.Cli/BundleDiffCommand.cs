@@ -102,10 +102,10 @@ internal static class BundleDiffCommand
         }
     }
 
-    private static Dictionary<string, PinPolicy> Rules(PinningPolicy policy) =>
+    private static Dictionary<string, HostPolicy> Rules(PinningPolicy policy) =>
         policy.Policies.SelectMany(p => p.Hosts.Select(h => (Pattern: h.ToString(), Policy: p))).ToDictionary(x => x.Pattern, x => x.Policy, StringComparer.Ordinal);
 
-    private static string Mode(PinPolicy rule) => rule.Mode == PinPolicyMode.Enforce ? "enforce" : "report-only";
+    private static string Mode(HostPolicy rule) => PinningModeNames.Of(rule.Mode);
 
     private static void Change(List<string> lines, string what, string? was, string? now)
     {

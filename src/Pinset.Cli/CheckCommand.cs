@@ -104,18 +104,18 @@ internal static class CheckCommand
         var result = probe.Pinning!;
         var (verdict, failed) = result.Outcome switch
         {
-            PinValidationOutcome.Allowed => ("OK", false),
+            PinValidationOutcome.PinMatched => ("OK", false),
             PinValidationOutcome.PolicyExpired => ("EXPIRED POLICY", false),
             PinValidationOutcome.ReportOnlyMismatch => ("MISMATCH (report-only)", true),
             PinValidationOutcome.PlatformValidationFailed => ("UNTRUSTED", true),
-            PinValidationOutcome.NotPinned => ("NOT PINNED", true),
+            PinValidationOutcome.NoPolicy => ("NOT PINNED", true),
             _ => (result.Outcome == PinValidationOutcome.BannedPin ? "BANNED PIN" : "PIN MISMATCH", true),
         };
         string detail = result.Outcome switch
         {
-            PinValidationOutcome.NotPinned => $"No policy matches '{result.Host}'.",
+            PinValidationOutcome.NoPolicy => $"No policy matches '{result.Host}'.",
             PinValidationOutcome.PlatformValidationFailed => $"{probe.PlatformDetail ?? result.Detail} {probe.PlatformAdvice}".Trim(),
-            PinValidationOutcome.Allowed => string.Empty,
+            PinValidationOutcome.PinMatched => string.Empty,
             _ => result.Detail ?? "No pinned key is in the validated chain.",
         };
         var policy = result.Policy;
@@ -124,7 +124,7 @@ internal static class CheckCommand
     }
 
     /// <summary>The rotation risks of a policy against today's validated chain.</summary>
-    internal static List<string> Risks(PinPolicy policy, IReadOnlyList<ChainCertificate> chain, int days, DateTimeOffset now)
+    internal static List<string> Risks(HostPolicy policy, IReadOnlyList<ChainCertificate> chain, int days, DateTimeOffset now)
     {
         var risks = new List<string>();
         var inChain = chain.Select(c => c.Pin).OfType<SpkiPin>().ToHashSet();

@@ -17,7 +17,7 @@ internal static class DemoCommand
             await using var interceptor = new DemoServer(pki.InterceptorLeaf, [], "intercepted");
             var policy = PinningPolicy.Create(new()
             {
-                Policies = [new PinPolicyConfiguration { Hosts = [DemoPki.Host], Pins = [SpkiPin.FromCertificate(pki.Intermediate).ToString(), SpkiPin.FromSubjectPublicKeyInfo("demo backup key"u8).ToString()] }],
+                Policies = [new HostPolicyConfiguration { Hosts = [DemoPki.Host], Pins = [SpkiPin.FromCertificate(pki.Intermediate).ToString(), SpkiPin.FromSubjectPublicKeyInfo("demo backup key"u8).ToString()] }],
             });
             var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = [pki.Root, pki.InterceptorRoot] });
             var log = new List<string>

@@ -152,7 +152,7 @@ internal static class PinCommand
             throw new CliException(ExitCodes.BadInput, $"--format {format} names a host; give --host when the targets are files.");
         }
 
-        var configuration = new PinningConfiguration { Policies = [new PinPolicyConfiguration { Hosts = [name ?? "localhost"], Pins = pins }] };
+        var configuration = new PinningConfiguration { Policies = [new HostPolicyConfiguration { Hosts = [name ?? "localhost"], Pins = pins }] };
         var warnings = new List<string>();
         output.Out.Write(PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings, onPath.Where(i => i.IsLeafKey).Select(i => i.Pin!.Value).ToHashSet()));
         warnings.ForEach(output.Warn);

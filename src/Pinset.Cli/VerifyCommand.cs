@@ -30,7 +30,7 @@ internal static class VerifyCommand
                 : PinningPolicy.Create(new()
                 {
                     // One pin is a fair question for verify; report-only waives the backup rule, and the verdict below is the enforced one.
-                    Policies = [new PinPolicyConfiguration { Hosts = [.. servers.Select(s => settings.Sni ?? s.Host).Distinct()], Pins = [.. given.Select(p => SpkiPin.Parse(p).ToString())], Mode = given.Length == 1 ? "report-only" : null }],
+                    Policies = [new HostPolicyConfiguration { Hosts = [.. servers.Select(s => settings.Sni ?? s.Host).Distinct()], Pins = [.. given.Select(p => SpkiPin.Parse(p).ToString())], Mode = given.Length == 1 ? PinningModeNames.ReportOnly : null }],
                 });
             var pinner = new CertificatePinner(pinning, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time });
             var verdicts = new List<Verdict>();
@@ -83,7 +83,7 @@ internal static class VerifyCommand
             var outcome = pinsGiven && result.Outcome == PinValidationOutcome.ReportOnlyMismatch ? result.EnforcedOutcome!.Value : result.Outcome;
             int exit = outcome switch
             {
-                PinValidationOutcome.Allowed or PinValidationOutcome.PolicyExpired => ExitCodes.Success,
+                PinValidationOutcome.PinMatched or PinValidationOutcome.PolicyExpired => ExitCodes.Success,
                 PinValidationOutcome.PlatformValidationFailed => ExitCodes.Untrusted,
                 _ => ExitCodes.Refused,
             };
@@ -110,7 +110,7 @@ internal static class VerifyCommand
                     : $"PASSED: a pinned key or certificate is in the validated chain of {Server} ('{result.Host}')."));
             }
 
-            if (Outcome == PinValidationOutcome.NotPinned)
+            if (Outcome == PinValidationOutcome.NoPolicy)
             {
                 return $"REFUSED: no policy in '{InputFile.Display(file!)}' matches '{result.Host}', so nothing can be verified for {Server}.";
             }

@@ -176,7 +176,7 @@ public sealed class CertificatePinning
     {
         switch (result.Outcome)
         {
-            case PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned:
+            case PinValidationOutcome.PinMatched or PinValidationOutcome.NoPolicy:
                 return;
             case PinValidationOutcome.PolicyExpired:
                 PinningLog.PolicyExpired(log, result.Host, result.ToString());

@@ -21,12 +21,12 @@ internal static class PinningConfigurationSection
         }
 
         CheckKeys(section, "pinning", DocumentKeys, errors);
-        var policies = new List<PinPolicyConfiguration>();
+        var policies = new List<HostPolicyConfiguration>();
         foreach (var policy in Children(section.GetSection("policies")))
         {
             string where = $"pinning.policies[{policy.Key}]";
             CheckKeys(policy, where, PolicyKeys, errors);
-            policies.Add(new PinPolicyConfiguration
+            policies.Add(new HostPolicyConfiguration
             {
                 Hosts = Strings(policy, "hosts", where, errors),
                 Pins = Strings(policy, "pins", where, errors),

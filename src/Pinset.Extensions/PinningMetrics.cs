@@ -81,7 +81,7 @@ internal sealed class PinningMetrics
             { PinningMetricNames.HostTag, result.MatchedPattern?.ToString() ?? "(unpinned)" },
         };
         _validations.Add(1, tags);
-        if (result.Outcome is not (PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned))
+        if (result.Outcome is not (PinValidationOutcome.PinMatched or PinValidationOutcome.NoPolicy))
         {
             _failures.Add(1, tags);
         }

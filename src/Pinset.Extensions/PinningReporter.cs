@@ -44,7 +44,7 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
     /// <summary>Queues a report for a refusing or flagged result whose policy has report URIs. Never blocks, never throws for a network reason.</summary>
     public void Enqueue(PinValidationResult result)
     {
-        if (result.Policy is not { ReportUris.Count: > 0 } policy || result.Outcome is PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned)
+        if (result.Policy is not { ReportUris.Count: > 0 } policy || result.Outcome is PinValidationOutcome.PinMatched or PinValidationOutcome.NoPolicy)
         {
             return;
         }

@@ -109,7 +109,7 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 IssueBackupLeaf() => IssueLeaf(key: BackupKey);
 
     /// <summary>A pinner for <paramref name="pins"/> and <see cref="BackupPin"/> on <see cref="Host"/>, trusting both roots.</summary>
-    public CertificatePinner Pinner(params SpkiPin[] pins) => Pinner(new PinPolicyConfiguration
+    public CertificatePinner Pinner(params SpkiPin[] pins) => Pinner(new HostPolicyConfiguration
     {
         Hosts = [Host],
         Pins = [.. pins.Append(BackupPin).Select(p => p.ToString())],
@@ -117,7 +117,7 @@ public sealed class TestPki : IDisposable
 
     /// <summary>A pinner for one policy, trusting both roots.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter (pins, one policy, a whole configuration), so no call is ambiguous.")]
-    public CertificatePinner Pinner(PinPolicyConfiguration policy, bool requirePinnedHosts = false, TimeProvider? time = null, Action<PinValidationResult>? observer = null) =>
+    public CertificatePinner Pinner(HostPolicyConfiguration policy, bool requirePinnedHosts = false, TimeProvider? time = null, Action<PinValidationResult>? observer = null) =>
         Pinner(new PinningConfiguration { Policies = [policy], RequirePinnedHosts = requirePinnedHosts }, time, observer);
 
     /// <summary>A pinner for a whole configuration, trusting both roots.</summary>

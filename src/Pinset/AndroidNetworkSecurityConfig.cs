@@ -58,7 +58,7 @@ public static class AndroidNetworkSecurityConfig
             Warn(warnings, where, policy.Certificates, "certificate pins", "they are left out, so fewer pins remain");
             Warn(warnings, where, policy.BannedPins, "banned pins", "they are left out");
             Warn(warnings, where, policy.ReportUris, "report URIs", "they are left out");
-            if (policy.Mode == "report-only")
+            if (policy.Mode == PinningModeNames.ReportOnly)
             {
                 warnings.Add($"{where}: Android has no report-only mode; the pin set it writes is enforced.");
             }

@@ -419,9 +419,9 @@ internal sealed class AndroidNscReader
         return true;
     }
 
-    private List<PinPolicyConfiguration> BuildPolicies(out string nothingPinned)
+    private List<HostPolicyConfiguration> BuildPolicies(out string nothingPinned)
     {
-        var policies = new List<PinPolicyConfiguration>();
+        var policies = new List<HostPolicyConfiguration>();
         var pinnedWithSubdomains = new Dictionary<string, string>(StringComparer.Ordinal);
         var bypassed = new Dictionary<Anchor, List<string>>();
         var unpinned = new List<(Config Config, string Reason)>();
@@ -473,7 +473,7 @@ internal sealed class AndroidNscReader
                 continue;
             }
 
-            policies.Add(new PinPolicyConfiguration { Hosts = hosts, Pins = [.. pinSet.Pins], Expires = pinSet.Expires });
+            policies.Add(new HostPolicyConfiguration { Hosts = hosts, Pins = [.. pinSet.Pins], Expires = pinSet.Expires });
             string names = Names(config);
             if (pinSet.ExpiresAt is { } expiresAt && _now >= expiresAt)
             {

@@ -118,14 +118,14 @@ public sealed class CertificatePinner
 
         if (hostError.Length > 0)
         {
-            return Flagged(PinValidationOutcome.HostNotPinned, host, port, null, certificate, chain, hostError);
+            return Flagged(PinValidationOutcome.UnpinnedHostRefused, host, port, null, certificate, chain, hostError);
         }
 
         var verdict = Judge(policy, host, new ElementDer(elements));
         return verdict.Outcome switch
         {
-            PinValidationOutcome.Allowed => verdict.Match!.Allowed(host),
-            PinValidationOutcome.NotPinned => new PinValidationResult(PinValidationOutcome.NotPinned, host, null),
+            PinValidationOutcome.PinMatched => verdict.Match!.Allowed(host),
+            PinValidationOutcome.NoPolicy => new PinValidationResult(PinValidationOutcome.NoPolicy, host, null),
             _ => Flagged(verdict.Outcome, host, port, verdict.Match, certificate, chain, verdict.Detail, enforced: verdict.Enforced),
         };
     }
@@ -143,8 +143,8 @@ public sealed class CertificatePinner
         if (match is null)
         {
             return policy.RequirePinnedHosts
-                ? new Verdict(PinValidationOutcome.HostNotPinned, null, "'requirePinnedHosts' is true and no host pattern matches this host.")
-                : new Verdict(PinValidationOutcome.NotPinned, null, null);
+                ? new Verdict(PinValidationOutcome.UnpinnedHostRefused, null, "'requirePinnedHosts' is true and no host pattern matches this host.")
+                : new Verdict(PinValidationOutcome.NoPolicy, null, null);
         }
 
         var rule = match.Policy;
@@ -154,7 +154,7 @@ public sealed class CertificatePinner
         if (outcome == PinValidationOutcome.BannedPin)
         {
             string why = expired ? $" {expiry} Banned keys stay refused after a policy expires."
-                : rule.Mode == PinPolicyMode.ReportOnly ? " Banned keys are refused in report-only mode too." : string.Empty;
+                : rule.Mode == PinningMode.ReportOnly ? " Banned keys are refused in report-only mode too." : string.Empty;
             return new Verdict(PinValidationOutcome.BannedPin, match, $"Chain certificate {bannedAt} ('{chain.Subject(bannedAt)}') has a banned key.{why}");
         }
 
@@ -162,8 +162,8 @@ public sealed class CertificatePinner
         {
             _ when policy.Refusal is { } refusal => new Verdict(PinValidationOutcome.PinMismatch, match, refusal),
             _ when expired => new Verdict(PinValidationOutcome.PolicyExpired, match, expiry),
-            PinValidationOutcome.Allowed => new Verdict(PinValidationOutcome.Allowed, match, null),
-            _ when rule.Mode == PinPolicyMode.ReportOnly => new Verdict(PinValidationOutcome.ReportOnlyMismatch, match, null, outcome),
+            PinValidationOutcome.PinMatched => new Verdict(PinValidationOutcome.PinMatched, match, null),
+            _ when rule.Mode == PinningMode.ReportOnly => new Verdict(PinValidationOutcome.ReportOnlyMismatch, match, null, outcome),
             _ => new Verdict(outcome, match, null),
         };
     }

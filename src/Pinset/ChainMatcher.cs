@@ -3,8 +3,8 @@ namespace Pinset;
 /// <summary>The hot path: hashes each validated chain certificate's key once and compares it with the policy, without allocating.</summary>
 internal static class ChainMatcher
 {
-    /// <summary>Returns Allowed, PinMismatch or BannedPin; <paramref name="bannedAt"/> is the index of the first banned certificate, or -1.</summary>
-    public static PinValidationOutcome Match<TChain>(PinPolicy policy, TChain chain, out int bannedAt)
+    /// <summary>Returns PinMatched, PinMismatch or BannedPin; <paramref name="bannedAt"/> is the index of the first banned certificate, or -1.</summary>
+    public static PinValidationOutcome Match<TChain>(HostPolicy policy, TChain chain, out int bannedAt)
         where TChain : struct, IChainDer
     {
         bool pinned = false;
@@ -27,6 +27,6 @@ internal static class ChainMatcher
             pinned = pinned || policy.IsPinned(digest) || (policy.HasCertificatePins && policy.IsPinnedCertificate(Sha256Digest.Hash(der)));
         }
 
-        return pinned ? PinValidationOutcome.Allowed : PinValidationOutcome.PinMismatch;
+        return pinned ? PinValidationOutcome.PinMatched : PinValidationOutcome.PinMismatch;
     }
 }

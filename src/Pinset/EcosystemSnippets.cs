@@ -52,7 +52,7 @@ public static class EcosystemSnippets
                 warnings.Add($"{where}: curl has no expiry; the pins are enforced after {policy.Expires} too.");
             }
 
-            if (policy.Mode == "report-only")
+            if (policy.Mode == PinningModeNames.ReportOnly)
             {
                 warnings.Add($"{where}: curl has no report-only mode; the pins are enforced.");
             }
@@ -97,14 +97,14 @@ public static class EcosystemSnippets
         return text.Append("    .build()\n").ToString();
     }
 
-    private static void Unsupported(IList<string> warnings, int index, PinPolicyConfiguration policy, string target, bool expiryAndMode)
+    private static void Unsupported(IList<string> warnings, int index, HostPolicyConfiguration policy, string target, bool expiryAndMode)
     {
         if (policy.Certificates.Count > 0 || policy.BannedPins.Count > 0)
         {
             warnings.Add($"pinning.policies[{index}]: {target} has no certificate or banned pins; they are left out.");
         }
 
-        if (expiryAndMode && (policy.Expires is not null || policy.Mode == "report-only" || policy.ReportUris.Count > 0))
+        if (expiryAndMode && (policy.Expires is not null || policy.Mode == PinningModeNames.ReportOnly || policy.ReportUris.Count > 0))
         {
             warnings.Add($"pinning.policies[{index}]: {target}'s CertificatePinner has no expiry, report-only mode or report URIs; they are left out, so the pins are always enforced.");
         }

@@ -33,7 +33,7 @@ public static class HpkpHeader
         {
             var policy = configuration.Policies[i];
             string where = $"pinning.policies[{i}]";
-            var line = new StringBuilder(policy.Mode == "report-only" ? ReportOnly : Enforce).Append(": ");
+            var line = new StringBuilder(policy.Mode == PinningModeNames.ReportOnly ? ReportOnly : Enforce).Append(": ");
             line.AppendJoin("; ", PolicyText.Pins(policy).Select(p => p.ToHpkpString()));
             long maxAge = PolicyText.Expiry(policy) is { } expires ? Math.Max(0, (long)(expires - now).TotalSeconds) : DefaultMaxAgeSeconds;
             line.Append("; max-age=").Append(maxAge.ToString(CultureInfo.InvariantCulture));
@@ -96,7 +96,7 @@ public static class HpkpHeader
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(warnings);
         var errors = new List<string>();
-        var policies = new List<PinPolicyConfiguration>();
+        var policies = new List<HostPolicyConfiguration>();
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         int headers = lines.Count(l => l.Trim().Length > 0);
         bool seenEnforced = false, seenReportOnly = false;
@@ -141,7 +141,7 @@ public static class HpkpHeader
         return errors.Count == 0 ? new PinningConfiguration { Policies = policies } : throw new PinningConfigurationException(errors);
     }
 
-    private static PinPolicyConfiguration? ReadLine(string line, string where, string host, DateTimeOffset now, IList<string> warnings, List<string> errors, out bool reportOnly)
+    private static HostPolicyConfiguration? ReadLine(string line, string where, string host, DateTimeOffset now, IList<string> warnings, List<string> errors, out bool reportOnly)
     {
         reportOnly = false;
         var value = line;
@@ -242,12 +242,12 @@ public static class HpkpHeader
             warnings.Add($"{where} has one pin; a browser refuses a header without a backup pin (one not in the served chain).");
         }
 
-        return new PinPolicyConfiguration
+        return new HostPolicyConfiguration
         {
             Hosts = [subdomains ? "**." + host : host],
             Pins = pins,
             Expires = maxAge is { } seconds ? now.ToUniversalTime().AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : null,
-            Mode = reportOnly ? "report-only" : null,
+            Mode = reportOnly ? PinningModeNames.ReportOnly : null,
             ReportUris = reportUris,
         };
     }

@@ -4,10 +4,10 @@ namespace Pinset;
 public enum PinValidationOutcome
 {
     /// <summary>The platform validated the chain and a pin of the host's policy is in it.</summary>
-    Allowed,
+    PinMatched,
 
     /// <summary>No policy matches the host, and unpinned hosts are allowed; the platform validated the chain.</summary>
-    NotPinned,
+    NoPolicy,
 
     /// <summary>The host's policy has expired and is no longer enforced (allowed, flagged); the platform validated the chain.</summary>
     PolicyExpired,
@@ -25,8 +25,8 @@ public enum PinValidationOutcome
     PlatformValidationFailed,
 
     /// <summary>Refused: no policy matches the host and unpinned hosts are refused, or the host name could not be read.</summary>
-    HostNotPinned,
+    UnpinnedHostRefused,
 
     /// <summary>Refused: validation itself failed (an exception in Pinset or in an observer); the connection is refused to fail closed.</summary>
-    Error,
+    ValidationError,
 }

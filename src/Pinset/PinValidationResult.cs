@@ -6,8 +6,8 @@ namespace Pinset;
 /// <summary>
 /// The verdict of one validation, with what a person needs to act on it: the host, the policy and pins it expected,
 /// and each certificate of the validated chain with its pin and subject, leaf first. <see cref="ToString"/> is the
-/// failure block users see. Chains are captured for every outcome except <see cref="PinValidationOutcome.Allowed"/>
-/// and <see cref="PinValidationOutcome.NotPinned"/>, which stay cheap on the handshake path.
+/// failure block users see. Chains are captured for every outcome except <see cref="PinValidationOutcome.PinMatched"/>
+/// and <see cref="PinValidationOutcome.NoPolicy"/>, which stay cheap on the handshake path.
 /// </summary>
 public sealed class PinValidationResult
 {
@@ -21,7 +21,7 @@ public sealed class PinValidationResult
 
     internal static PinValidationResult Refused(PinValidationOutcome outcome, string host, string detail) => new(outcome, host, null) { Detail = detail };
 
-    internal static PinValidationResult ForError(string host, Exception exception) => new(PinValidationOutcome.Error, host, null)
+    internal static PinValidationResult ForError(string host, Exception exception) => new(PinValidationOutcome.ValidationError, host, null)
     {
         Detail = $"{exception.GetType().Name}: {exception.Message}",
         Exception = exception,
@@ -31,7 +31,7 @@ public sealed class PinValidationResult
     public PinValidationOutcome Outcome { get; }
 
     /// <summary>True when the connection may proceed: allowed, not pinned, policy expired, or report-only mismatch.</summary>
-    public bool IsAllowed => Outcome is PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned or PinValidationOutcome.PolicyExpired or PinValidationOutcome.ReportOnlyMismatch;
+    public bool IsAllowed => Outcome is PinValidationOutcome.PinMatched or PinValidationOutcome.NoPolicy or PinValidationOutcome.PolicyExpired or PinValidationOutcome.ReportOnlyMismatch;
 
     /// <summary>True when the connection may proceed but something is worth reporting: an expired policy or a report-only mismatch.</summary>
     public bool IsFlagged => Outcome is PinValidationOutcome.PolicyExpired or PinValidationOutcome.ReportOnlyMismatch;
@@ -43,7 +43,7 @@ public sealed class PinValidationResult
     public int Port { get; internal init; }
 
     /// <summary>The policy that applied to the host; null when none did.</summary>
-    public PinPolicy? Policy { get; }
+    public HostPolicy? Policy { get; }
 
     /// <summary>The pattern of <see cref="Policy"/> that matched the host.</summary>
     public HostPattern? MatchedPattern { get; }
@@ -69,7 +69,7 @@ public sealed class PinValidationResult
     /// <summary>A sentence on why: the platform's chain status, the banned pin found, or the error that stopped validation.</summary>
     public string? Detail { get; internal init; }
 
-    /// <summary>The exception that stopped validation, for <see cref="PinValidationOutcome.Error"/>.</summary>
+    /// <summary>The exception that stopped validation, for <see cref="PinValidationOutcome.ValidationError"/>.</summary>
     public Exception? Exception { get; internal init; }
 
     /// <summary>The failure block: what happened, the host, the expected pins and the validated chain, leaf first.</summary>
@@ -107,14 +107,14 @@ public sealed class PinValidationResult
 
     private string Headline() => Outcome switch
     {
-        PinValidationOutcome.Allowed => "Certificate pinning passed: a pinned key is in the validated chain.",
-        PinValidationOutcome.NotPinned => "Certificate pinning not applied: no policy matches this host.",
+        PinValidationOutcome.PinMatched => "Certificate pinning passed: a pinned key is in the validated chain.",
+        PinValidationOutcome.NoPolicy => "Certificate pinning not applied: no policy matches this host.",
         PinValidationOutcome.PolicyExpired => "Certificate pinning skipped: the host's policy has expired and is no longer enforced (allowed, flagged).",
         PinValidationOutcome.ReportOnlyMismatch => $"Certificate pinning failure (report-only, connection allowed): {(EnforcedOutcome == PinValidationOutcome.BannedPin ? "a banned key is in the validated chain." : "no pinned key is in the validated chain.")}",
         PinValidationOutcome.PinMismatch => "Certificate pinning failure! No pinned key is in the validated chain; the connection was refused.",
         PinValidationOutcome.BannedPin => "Certificate pinning failure! A banned key is in the validated chain; the connection was refused.",
         PinValidationOutcome.PlatformValidationFailed => "Certificate validation failure! The platform did not validate the chain, so pins were not consulted; the connection was refused.",
-        PinValidationOutcome.HostNotPinned => "Certificate pinning failure! No policy matches this host and unpinned hosts are refused; the connection was refused.",
+        PinValidationOutcome.UnpinnedHostRefused => "Certificate pinning failure! No policy matches this host and unpinned hosts are refused; the connection was refused.",
         _ => "Certificate pinning failure! Validation could not complete, so the connection was refused to fail closed.",
     };
 

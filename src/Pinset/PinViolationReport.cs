@@ -38,7 +38,7 @@ public static class PinViolationReport
             WriteArray(json, "served-certificate-chain", result.ServedChain.Select(c => c.ToPem()));
             WriteArray(json, "validated-certificate-chain", result.ValidatedChain.Select(c => c.ToPem()));
             WriteArray(json, "known-pins", policy.Pins.Select(p => p.ToHpkpString()));
-            json.WriteString("mode", policy.Mode == PinPolicyMode.Enforce ? "enforce" : "report-only");
+            json.WriteString("mode", PinningModeNames.Of(policy.Mode));
             json.WriteString("outcome", (result.EnforcedOutcome ?? result.Outcome).ToString());
             foreach (var (name, value) in appFields ?? new Dictionary<string, string>())
             {

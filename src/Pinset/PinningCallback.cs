@@ -32,7 +32,7 @@ internal sealed class PinningCallback(CertificatePinner pinner, bool trackConnec
         if (sender is not SslStream stream)
         {
             HandshakeMarks.MarkValidated();
-            throw new PinValidationException(PinValidationResult.Refused(PinValidationOutcome.Error, string.Empty,
+            throw new PinValidationException(PinValidationResult.Refused(PinValidationOutcome.ValidationError, string.Empty,
                 $"The TLS connection is a '{sender?.GetType().FullName ?? "null"}', not an SslStream. HTTP/3 runs over QUIC, which Pinset does not pin yet, so it refuses the connection rather than leave it unpinned; send the request as HTTP/2 or HTTP/1.1 (HttpVersionPolicy.RequestVersionOrLower)."));
         }
 

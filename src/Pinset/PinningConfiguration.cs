@@ -8,7 +8,7 @@ namespace Pinset;
 public sealed record PinningConfiguration
 {
     /// <summary>The policies, each a set of host patterns with their pins. At least one is required.</summary>
-    public IList<PinPolicyConfiguration> Policies { get; init; } = [];
+    public IList<HostPolicyConfiguration> Policies { get; init; } = [];
 
     /// <summary>
     /// When true, a connection to a host that no policy matches is refused instead of passing unpinned.

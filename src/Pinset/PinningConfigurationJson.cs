@@ -86,7 +86,7 @@ public static class PinningConfigurationJson
         }
 
         CheckProperties(pinning, "pinning", DocumentProperties, errors);
-        var policies = new List<PinPolicyConfiguration>();
+        var policies = new List<HostPolicyConfiguration>();
         if (TryGetProperty(pinning, "policies", out var array))
         {
             if (array.Kind != JsonKind.Array)
@@ -119,16 +119,16 @@ public static class PinningConfigurationJson
         return new PinningConfiguration { Policies = policies, RequirePinnedHosts = requirePinnedHosts };
     }
 
-    private static PinPolicyConfiguration ReadPolicy(JsonNode element, string where, List<string> errors)
+    private static HostPolicyConfiguration ReadPolicy(JsonNode element, string where, List<string> errors)
     {
         if (element.Kind != JsonKind.Object)
         {
             errors.Add($"{where} is a JSON {Describe(element)}; expected a policy object with 'hosts' and 'pins'.");
-            return new PinPolicyConfiguration();
+            return new HostPolicyConfiguration();
         }
 
         CheckProperties(element, where, PolicyProperties, errors);
-        return new PinPolicyConfiguration
+        return new HostPolicyConfiguration
         {
             Hosts = ReadStrings(element, "hosts", where, errors),
             Pins = ReadStrings(element, "pins", where, errors),

@@ -42,7 +42,7 @@ public static class PinningConfigurationJsonWriter
                 json.WriteString("expires", policy.Expires);
             }
 
-            if (policy.Mode is not null and not "enforce")
+            if (policy.Mode is not null and not PinningModeNames.Enforce)
             {
                 json.WriteString("mode", policy.Mode);
             }

@@ -1,7 +1,7 @@
 namespace Pinset;
 
 /// <summary>
-/// A validated, immutable set of <see cref="PinPolicy"/> with the rule for finding the one that applies to a host:
+/// A validated, immutable set of <see cref="HostPolicy"/> with the rule for finding the one that applies to a host:
 /// the most specific pattern wins (exact over <c>*.</c> over <c>**.</c>, longer name over shorter). Looking a host up
 /// costs the same however many policies there are. Thread-safe.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class PinningPolicy
     private readonly Dictionary<string, Match>.AlternateLookup<ReadOnlySpan<char>> _singleLabelBySpan;
     private readonly Dictionary<string, Match>.AlternateLookup<ReadOnlySpan<char>> _anyDepthBySpan;
 
-    private PinningPolicy(PinPolicy[] policies, bool requirePinnedHosts, string? refusal = null)
+    private PinningPolicy(HostPolicy[] policies, bool requirePinnedHosts, string? refusal = null)
     {
         Policies = policies;
         RequirePinnedHosts = requirePinnedHosts;
@@ -31,7 +31,7 @@ public sealed class PinningPolicy
     }
 
     /// <summary>The policies, in document order.</summary>
-    public IReadOnlyList<PinPolicy> Policies { get; }
+    public IReadOnlyList<HostPolicy> Policies { get; }
 
     /// <summary>When true, hosts that no policy matches are refused.</summary>
     public bool RequirePinnedHosts { get; }
@@ -77,7 +77,7 @@ public sealed class PinningPolicy
     private static PinningPolicy Build(PinningConfiguration configuration, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var policies = new List<PinPolicy>();
+        var policies = new List<HostPolicy>();
         if (errors.Count == 0 && (configuration.Policies is null || configuration.Policies.Count == 0))
         {
             errors.Add("pinning.policies is empty; a pinning configuration pins at least one host. A missing or empty configuration is refused rather than pinning nothing.");
@@ -85,7 +85,7 @@ public sealed class PinningPolicy
 
         for (int i = 0; i < (configuration.Policies?.Count ?? 0); i++)
         {
-            if (PinPolicyCompiler.Compile(i, configuration.Policies![i], errors) is { } policy)
+            if (PinningPolicyCompiler.Compile(i, configuration.Policies![i], errors) is { } policy)
             {
                 policies.Add(policy);
             }
@@ -114,10 +114,10 @@ public sealed class PinningPolicy
     /// Finds the policy for a host name. The name is normalised first (case, trailing dot, IDN, IP literal); a name that
     /// cannot be normalised matches nothing.
     /// </summary>
-    public PinPolicy? Find(string host) => Find(host, out _);
+    public HostPolicy? Find(string host) => Find(host, out _);
 
     /// <summary>Finds the policy for a host name and the pattern that matched it.</summary>
-    public PinPolicy? Find(string host, out HostPattern? pattern)
+    public HostPolicy? Find(string host, out HostPattern? pattern)
     {
         ArgumentNullException.ThrowIfNull(host);
         pattern = null;
@@ -174,7 +174,7 @@ public sealed class PinningPolicy
         _ => _anyDepth,
     };
 
-    internal sealed record Match(PinPolicy Policy, HostPattern Pattern)
+    internal sealed record Match(HostPolicy Policy, HostPattern Pattern)
     {
         private PinValidationResult? _allowedExact;
 
@@ -183,7 +183,7 @@ public sealed class PinningPolicy
         /// one immutable value, made once: the handshake path then allocates nothing. (A race makes it twice, harmlessly.)
         /// </summary>
         public PinValidationResult Allowed(string host) => Pattern.Kind == HostPatternKind.Exact
-            ? _allowedExact ??= new PinValidationResult(PinValidationOutcome.Allowed, Pattern.Domain, this)
-            : new PinValidationResult(PinValidationOutcome.Allowed, host, this);
+            ? _allowedExact ??= new PinValidationResult(PinValidationOutcome.PinMatched, Pattern.Domain, this)
+            : new PinValidationResult(PinValidationOutcome.PinMatched, host, this);
     }
 }

@@ -36,7 +36,7 @@ public static class TrustKitSettings
                 }
 
                 var entry = new XElement("dict",
-                    Key("TSKEnforcePinning"), new XElement(policy.Mode == "report-only" ? "false" : "true"),
+                    Key("TSKEnforcePinning"), new XElement(policy.Mode == PinningModeNames.ReportOnly ? "false" : "true"),
                     Key("TSKIncludeSubdomains"), new XElement(host.Kind == HostPatternKind.Exact ? "false" : "true"),
                     Key("TSKPublicKeyHashes"), new XElement("array", pins.Select(p => new XElement("string", p.ToBase64()))));
                 if (PolicyText.Expiry(policy) is { } expires)
@@ -127,7 +127,7 @@ public static class TrustKitSettings
             }
         }
 
-        var policies = new List<PinPolicyConfiguration>();
+        var policies = new List<HostPolicyConfiguration>();
         foreach (var (domain, entry) in Dict(domains, "TSKPinnedDomains", sourceName, errors))
         {
             if (ReadDomain(domain, Dict(entry, domain, sourceName, errors), entry, sourceName, warnings, errors) is { } policy)
@@ -144,7 +144,7 @@ public static class TrustKitSettings
         return errors.Count == 0 ? new PinningConfiguration { Policies = policies } : throw new PinningConfigurationException(errors);
     }
 
-    private static PinPolicyConfiguration? ReadDomain(string domain, List<(string Key, XElement Value)> entry, XElement at, string source, IList<string> warnings, List<string> errors)
+    private static HostPolicyConfiguration? ReadDomain(string domain, List<(string Key, XElement Value)> entry, XElement at, string source, IList<string> warnings, List<string> errors)
     {
         string where = $"'{source}' line {Line(at)}: domain '{domain}'";
         var pins = new List<string>();
@@ -219,7 +219,7 @@ public static class TrustKitSettings
         }
 
         return errors.Count == before
-            ? new PinPolicyConfiguration { Hosts = [subdomains ? "**." + domain.Trim() : domain.Trim()], Pins = pins, Mode = enforce ? null : "report-only", Expires = expires, ReportUris = reportUris }
+            ? new HostPolicyConfiguration { Hosts = [subdomains ? "**." + domain.Trim() : domain.Trim()], Pins = pins, Mode = enforce ? null : PinningModeNames.ReportOnly, Expires = expires, ReportUris = reportUris }
             : null;
     }
 

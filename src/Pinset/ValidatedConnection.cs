@@ -57,7 +57,7 @@ internal sealed class ValidatedConnection
         }
 
         var verdict = _pinner.Judge(current, _host, new StoredDer(_chain));
-        if (verdict.Outcome is PinValidationOutcome.Allowed or PinValidationOutcome.NotPinned or PinValidationOutcome.PolicyExpired or PinValidationOutcome.ReportOnlyMismatch)
+        if (verdict.Outcome is PinValidationOutcome.PinMatched or PinValidationOutcome.NoPolicy or PinValidationOutcome.PolicyExpired or PinValidationOutcome.ReportOnlyMismatch)
         {
             Volatile.Write(ref _policy, current);
             return null;

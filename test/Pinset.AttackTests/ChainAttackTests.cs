@@ -10,8 +10,8 @@ public sealed class ChainAttackTests(ChainAttackServers servers) : IClassFixture
     {
         (string Site, PinValidationOutcome Expected)[] scenarios =
         [
-            ("genuine-ec", PinValidationOutcome.Allowed),
-            ("genuine-rsa", PinValidationOutcome.Allowed),
+            ("genuine-ec", PinValidationOutcome.PinMatched),
+            ("genuine-rsa", PinValidationOutcome.PinMatched),
             ("expired-leaf", PinValidationOutcome.PlatformValidationFailed),
             ("wrong-host", PinValidationOutcome.PlatformValidationFailed),
             ("missing-intermediate", PinValidationOutcome.PlatformValidationFailed),
@@ -44,7 +44,7 @@ public sealed class ChainAttackTests(ChainAttackServers servers) : IClassFixture
         var request = await servers.Nginx.FindRequestAsync(path);
 
         Assert.Equal(expected, verdicts.Last.Outcome);
-        if (expected == PinValidationOutcome.Allowed)
+        if (expected == PinValidationOutcome.PinMatched)
         {
             Assert.True(request is not null, $"The genuine chain passed the pinner but the request never reached nginx: {ending}");
             Assert.Null(ending.Refusal);

@@ -25,7 +25,7 @@ public sealed class CurlRefereeTests(ChainAttackServers servers) : IClassFixture
 
         var policy = PinningPolicy.Create(new PinningConfiguration
         {
-            Policies = [new PinPolicyConfiguration { Hosts = [ChainAttackServers.Host], Pins = [.. leafPins.Select(p => SpkiPin.Parse(p).ToString())] }],
+            Policies = [new HostPolicyConfiguration { Hosts = [ChainAttackServers.Host], Pins = [.. leafPins.Select(p => SpkiPin.Parse(p).ToString())] }],
         });
         var rows = new List<string>();
         foreach (var site in servers.Sites)
@@ -45,7 +45,7 @@ public sealed class CurlRefereeTests(ChainAttackServers servers) : IClassFixture
             }
         }
 
-        Assert.Contains(rows, r => r.StartsWith("genuine-ec: pinset Allowed, curl --pinnedpubkey exit 0", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("genuine-ec: pinset PinMatched, curl --pinnedpubkey exit 0", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("stuffed-chain: pinset PinMismatch, curl --pinnedpubkey exit 90, curl without pins exit 0", StringComparison.Ordinal));
     }
 

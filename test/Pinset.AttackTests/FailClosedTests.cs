@@ -55,11 +55,11 @@ public sealed class FailClosedTests : IAsyncLifetime
     public async Task Connect_PinningPathFails_RefusedBeforeAnyRequest(Failure failure, AttackClient client)
     {
         var options = new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth() };
-        var enforced = Policy(PinPolicyMode.Enforce);
+        var enforced = Policy(PinningMode.Enforce);
         var (pinner, site, cause) = failure switch
         {
             Failure.ObserverThrowsOnAllowed => (new CertificatePinner(enforced, options with { OnValidated = Throw }), "genuine", "observer failed"),
-            Failure.ReporterThrowsOnReportOnlyMismatch => (new CertificatePinner(Policy(PinPolicyMode.ReportOnly), options with { OnValidated = Throw }), "interceptor", "observer failed"),
+            Failure.ReporterThrowsOnReportOnlyMismatch => (new CertificatePinner(Policy(PinningMode.ReportOnly), options with { OnValidated = Throw }), "interceptor", "observer failed"),
             Failure.PolicySourceThrows => (CertificatePinner.WithPolicySource(() => throw new InvalidOperationException("policy store unreachable"), options), "genuine", "policy store unreachable"),
             Failure.PolicySourceYieldsNull => (CertificatePinner.WithPolicySource(() => null!, options), "genuine", "The current pinning policy is null."),
             _ => (CertificatePinner.WithPolicySource(() => PinningPolicy.Load(CorruptedPolicyFile()), options), "genuine", "is 3 bytes long"),
@@ -69,7 +69,7 @@ public sealed class FailClosedTests : IAsyncLifetime
         var ending = await AttackAttempt.RunAsync(client, pinner, Host, _nginx.Port(site), path);
 
         Assert.True(ending.Refusal is not null, $"The connection was not refused: {ending}");
-        Assert.Equal(PinValidationOutcome.Error, ending.Refusal.Result.Outcome);
+        Assert.Equal(PinValidationOutcome.ValidationError, ending.Refusal.Result.Outcome);
         Assert.Contains(cause, ending.Refusal.Message, StringComparison.Ordinal);
         Assert.Null(await _nginx.FindRequestAsync(path));
     }
@@ -79,7 +79,7 @@ public sealed class FailClosedTests : IAsyncLifetime
     {
         // The control for the reporter case: the same report-only policy with an observer that works lets it through.
         var verdicts = new VerdictRecorder();
-        var pinner = verdicts.Pinner(Policy(PinPolicyMode.ReportOnly), _pki.TrustBoth());
+        var pinner = verdicts.Pinner(Policy(PinningMode.ReportOnly), _pki.TrustBoth());
         var path = AttackAttempt.NewPath();
 
         var ending = await AttackAttempt.RunAsync(AttackClient.HttpClient, pinner, Host, _nginx.Port("interceptor"), path);
@@ -110,5 +110,5 @@ public sealed class FailClosedTests : IAsyncLifetime
 
     private static void Throw(PinValidationResult result) => throw new InvalidOperationException($"observer failed on {result.Outcome}");
 
-    private PinningPolicy Policy(PinPolicyMode mode) => AttackPolicy.For(Host, _pki.Intermediate.Pin, mode);
+    private PinningPolicy Policy(PinningMode mode) => AttackPolicy.For(Host, _pki.Intermediate.Pin, mode);
 }

@@ -21,7 +21,7 @@ public sealed class FormatRoundTripPropertyTests
         from prefix in Gen.Elements("", "*.", "**.")
         select $"{prefix}{depth}{label}.exchange.test";
 
-    private static Gen<PinPolicyConfiguration> Policy { get; } =
+    private static Gen<HostPolicyConfiguration> Policy { get; } =
         from hosts in Gen.ListOf(Pattern).Select(h => h.Distinct().Take(3).ToList()).Where(h => h.Count > 0 && h.Select(p => HostPattern.Parse(p).Domain).Distinct().Count() == h.Count)
         from pins in Gen.ArrayOf(Pin, 3).Select(p => p.Distinct().ToArray())
         from pinCount in Gen.Choose(2, 3)
@@ -31,7 +31,7 @@ public sealed class FormatRoundTripPropertyTests
         from days in Gen.Choose(1, 400)
         from minutes in Gen.Elements(0, 0, 90)
         from report in Gen.Elements(true, false)
-        select new PinPolicyConfiguration
+        select new HostPolicyConfiguration
         {
             Hosts = hosts,
             Pins = [.. pins.Take(Math.Min(pinCount, pins.Length - 1)).Select(p => p.ToString())],
@@ -107,7 +107,7 @@ public sealed class FormatRoundTripPropertyTests
         Assert.NotEmpty(original.Policies);
     }
 
-    private static string Write(string format, PinPolicyConfiguration policy, List<string> warnings)
+    private static string Write(string format, HostPolicyConfiguration policy, List<string> warnings)
     {
         var configuration = new PinningConfiguration { Policies = [policy] };
         return format switch
@@ -119,7 +119,7 @@ public sealed class FormatRoundTripPropertyTests
         };
     }
 
-    private static PinningConfiguration Read(string format, string text, PinPolicyConfiguration? policy, List<string> warnings) => format switch
+    private static PinningConfiguration Read(string format, string text, HostPolicyConfiguration? policy, List<string> warnings) => format switch
     {
         "json" => PinningConfigurationJson.Parse(text, "fuzz"),
         "hpkp" => HpkpHeader.Read(text, policy is null ? "api.exchange.test" : HostPattern.Parse(policy.Hosts[0]).Domain, Now, warnings),
@@ -131,7 +131,7 @@ public sealed class FormatRoundTripPropertyTests
     /// How a format holds a pattern: Pinset JSON as it is; the others have no one-label wildcard and widen it, and an
     /// HPKP header's includeSubDomains is one switch for all its hosts.
     /// </summary>
-    private static string Image(string format, HostPattern pattern, PinPolicyConfiguration policy) => format switch
+    private static string Image(string format, HostPattern pattern, HostPolicyConfiguration policy) => format switch
     {
         "json" => pattern.ToString(),
         "hpkp" when policy.Hosts.Any(h => HostPattern.Parse(h).Kind != HostPatternKind.Exact) => "**." + pattern.Domain,

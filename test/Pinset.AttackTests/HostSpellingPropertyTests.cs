@@ -12,7 +12,7 @@ namespace Pinset.AttackTests;
 /// Unicode or punycode, IPv4 in the short, hexadecimal, octal and 32-bit forms .NET accepts, IPv4-mapped IPv6, IPv6
 /// with and without brackets, expanded or upper case, and with zone ids. Each spelling is judged by a pinner that
 /// requires every host to be pinned, against an interceptor's chain: the canonical verdict is PinMismatch, so a spelling
-/// that slipped past its policy would show as HostNotPinned (or as NotPinned without the requirement), and fail.
+/// that slipped past its policy would show as UnpinnedHostRefused (or as NoPolicy without the requirement), and fail.
 /// </summary>
 public sealed class HostSpellingPropertyTests : IDisposable
 {
@@ -72,7 +72,7 @@ public sealed class HostSpellingPropertyTests : IDisposable
     public void GeneratedSpelling_SameVerdictAsCanonicalHost()
     {
         var pinner = _pki.Pinner(
-            new PinPolicyConfiguration { Hosts = Canonical, Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] },
+            new HostPolicyConfiguration { Hosts = Canonical, Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] },
             requirePinnedHosts: true);
         using var chain = new X509Chain { ChainPolicy = { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck } };
         chain.ChainPolicy.CustomTrustStore.Add(_pki.InterceptorRoot.Certificate);

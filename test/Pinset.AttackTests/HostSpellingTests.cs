@@ -45,7 +45,7 @@ public sealed class HostSpellingTests : IAsyncLifetime
         {
             foreach (var client in new[] { AttackClient.HttpClient, AttackClient.ClientWebSocketInvoker, AttackClient.SslStream })
             {
-                data.Add(host, client, covered ? PinValidationOutcome.PinMismatch : PinValidationOutcome.HostNotPinned);
+                data.Add(host, client, covered ? PinValidationOutcome.PinMismatch : PinValidationOutcome.UnpinnedHostRefused);
             }
         }
 
@@ -75,12 +75,12 @@ public sealed class HostSpellingTests : IAsyncLifetime
         Assert.Null(interceptor.Request);
         if (interceptorOutcome == PinValidationOutcome.PinMismatch)
         {
-            Assert.True(genuine.Verdict.Outcome == PinValidationOutcome.Allowed, $"'{host}' should be pinned and the genuine chain allowed: {genuine.Verdict}");
+            Assert.True(genuine.Verdict.Outcome == PinValidationOutcome.PinMatched, $"'{host}' should be pinned and the genuine chain allowed: {genuine.Verdict}");
             Assert.NotNull(genuine.Request);
         }
         else
         {
-            Assert.Equal(PinValidationOutcome.HostNotPinned, genuine.Verdict.Outcome);
+            Assert.Equal(PinValidationOutcome.UnpinnedHostRefused, genuine.Verdict.Outcome);
             Assert.Null(genuine.Request);
         }
     }
@@ -114,11 +114,11 @@ public sealed class HostSpellingTests : IAsyncLifetime
             RequirePinnedHosts = true,
             Policies =
             [
-                new PinPolicyConfiguration { Hosts = ["api.exchange.test"], Pins = pins },
-                new PinPolicyConfiguration { Hosts = ["*.ws.exchange.test"], Pins = pins },
-                new PinPolicyConfiguration { Hosts = ["**.pay.exchange.test"], Pins = pins },
-                new PinPolicyConfiguration { Hosts = ["bücher.exchange.test"], Pins = pins },
-                new PinPolicyConfiguration { Hosts = ["127.0.0.1"], Pins = pins },
+                new HostPolicyConfiguration { Hosts = ["api.exchange.test"], Pins = pins },
+                new HostPolicyConfiguration { Hosts = ["*.ws.exchange.test"], Pins = pins },
+                new HostPolicyConfiguration { Hosts = ["**.pay.exchange.test"], Pins = pins },
+                new HostPolicyConfiguration { Hosts = ["bücher.exchange.test"], Pins = pins },
+                new HostPolicyConfiguration { Hosts = ["127.0.0.1"], Pins = pins },
             ],
         });
     }

@@ -106,7 +106,7 @@ public sealed class RoundTripPropertyTests
             from pins in Gen.ArrayOf(Pins, 2).Where(p => p[0] != p[1])
             from mode in Gen.Elements("enforce", "report-only")
             from days in Gen.Choose(1, 400)
-            select new PinPolicyConfiguration
+            select new HostPolicyConfiguration
             {
                 Hosts = [pattern.ToString()],
                 Pins = [.. pins.Select(p => p.ToString())],

@@ -71,7 +71,7 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.True(run.Exit == 0, run.ToString());
         var policy = PinningPolicy.Parse(run.Out).Policies.Single();
         Assert.Equal("**.exchange.com", policy.Hosts.Single().ToString());
-        Assert.Equal(PinPolicyMode.ReportOnly, policy.Mode);
+        Assert.Equal(PinningMode.ReportOnly, policy.Mode);
         Assert.Equal(new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), policy.Expires);
 
         var noHost = await CliRunner.RunAsync("convert", header, "--to", "json");
@@ -143,7 +143,7 @@ public sealed class ConvertCommandTests : IDisposable
         var policy = PinningPolicy.Parse(run.Out).Policies.Single();
         Assert.Equal("**.api.exchange.com", policy.Hosts.Single().ToString());
         Assert.Equal([PinA, PinB], policy.Pins);
-        Assert.Equal(PinPolicyMode.ReportOnly, policy.Mode);
+        Assert.Equal(PinningMode.ReportOnly, policy.Mode);
         Assert.Contains("TSKEnforcePinning is false", run.Error, StringComparison.Ordinal);
     }
 

@@ -148,7 +148,7 @@ public sealed class RoutingTests : IDisposable
         var json = await CliRunner.RunAsync(["verify", .. targets, "--pin", IntermediatePin, "--pin", TestPki.BackupPin.ToString(), "--ca-file", _fx.RootsPem, "--json"]);
         using var document = JsonDocument.Parse(json.Out);
         Assert.False(document.RootElement.GetProperty("passed").GetBoolean());
-        Assert.Equal(["Allowed", "PinMismatch", "Unreachable"], document.RootElement.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("verdict").GetString()));
+        Assert.Equal(["PinMatched", "PinMismatch", "Unreachable"], document.RootElement.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("verdict").GetString()));
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class ClientLibraryTests : IAsyncLifetime
     [Fact]
     public async Task RestSharp_ItsOwnHandlerPinned_AndItsCertificateCallbackRefusedNamingTheSetting()
     {
-        var pinner = Pki.Pinner(new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
+        var pinner = Pki.Pinner(new HostPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
         RestClientOptions Options(Uri url) => new(url) { ConfigureMessageHandler = handler => ((HttpClientHandler)handler).UseCertificatePinning(pinner) };
 
         using (var genuine = new RestClient(Options(Genuine("/"))))
@@ -120,7 +120,7 @@ public sealed class ClientLibraryTests : IAsyncLifetime
     [Fact]
     public async Task Flurl_ItsBuilderOrAFactoryClient_PinnedAndRefused()
     {
-        var pinner = Pki.Pinner(new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
+        var pinner = Pki.Pinner(new HostPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
         using (var client = new FlurlClientBuilder().UseSocketsHttpHandler(handler => handler.UseCertificatePinning(pinner)).Build())
         {
             Assert.Equal("BTC-USD 97000.00", await client.Request(Genuine()).GetStringAsync());
@@ -144,7 +144,7 @@ public sealed class ClientLibraryTests : IAsyncLifetime
         var validations = 0;
         await using var host = await PinnedHost.StartAsync(Policy, Pki, services => services.Configure<PinningOptions>(o => o.OnValidated = r =>
         {
-            if (r.Outcome == PinValidationOutcome.Allowed)
+            if (r.Outcome == PinValidationOutcome.PinMatched)
             {
                 Interlocked.Increment(ref validations);
             }

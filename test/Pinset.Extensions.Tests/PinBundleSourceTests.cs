@@ -50,7 +50,7 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
 
     private static PinningConfiguration Pins(params SpkiPin[] pins) => new()
     {
-        Policies = [new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [.. pins.Select(p => p.ToString())] }],
+        Policies = [new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [.. pins.Select(p => p.ToString())] }],
     };
 
     private string Bundle(long version, PinningConfiguration? pins = null, ECDsa? key = null, TimeSpan? validFor = null) =>

@@ -220,10 +220,10 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
 
         var all = validations.GetMeasurementSnapshot();
         Assert.Equal(2, all.Count);
-        Assert.Contains(all, m => (string?)m.Tags[PinningMetricNames.OutcomeTag] == "Allowed" && (string?)m.Tags[PinningMetricNames.HostTag] == TestPki.DefaultHost);
+        Assert.Contains(all, m => (string?)m.Tags[PinningMetricNames.OutcomeTag] == "PinMatched" && (string?)m.Tags[PinningMetricNames.HostTag] == TestPki.DefaultHost);
         var failed = Assert.Single(failures.GetMeasurementSnapshot());
         Assert.Equal("PinMismatch", failed.Tags[PinningMetricNames.OutcomeTag]);
-        Assert.Equal([PinValidationOutcome.Allowed, PinValidationOutcome.PinMismatch], seen.Select(r => r.Outcome));
+        Assert.Equal([PinValidationOutcome.PinMatched, PinValidationOutcome.PinMismatch], seen.Select(r => r.Outcome));
     }
 
     [Fact]

@@ -167,7 +167,7 @@ public sealed class WiringRouteTests : IAsyncLifetime
         {
             options.Configuration = new PinningConfiguration
             {
-                Policies = [new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
+                Policies = [new HostPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
             };
             options.CustomTrustRoots = Pki.TrustBoth();
         });

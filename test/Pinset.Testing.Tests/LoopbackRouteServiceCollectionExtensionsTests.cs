@@ -82,7 +82,7 @@ public sealed class LoopbackRouteServiceCollectionExtensionsTests : IAsyncLifeti
         {
             options.Configuration = new PinningConfiguration
             {
-                Policies = [new PinPolicyConfiguration { Hosts = ["*.exchange.test"], Pins = [_bed.Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
+                Policies = [new HostPolicyConfiguration { Hosts = ["*.exchange.test"], Pins = [_bed.Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }],
             };
             options.CustomTrustRoots = _bed.Trusted();
         });

@@ -37,7 +37,7 @@ internal sealed class TestBed : IAsyncDisposable
     public CertificatePinner Pinner(SpkiPin? pin = null, X509Certificate2Collection? roots = null) => new(
         PinningPolicy.Create(new PinningConfiguration
         {
-            Policies = [new PinPolicyConfiguration { Hosts = [Host], Pins = [(pin ?? Pki.Intermediate.Pin).ToString(), TestPki.BackupPin.ToString()] }],
+            Policies = [new HostPolicyConfiguration { Hosts = [Host], Pins = [(pin ?? Pki.Intermediate.Pin).ToString(), TestPki.BackupPin.ToString()] }],
         }),
         new CertificatePinnerOptions { CustomTrustRoots = roots ?? Trusted() });
 

@@ -55,7 +55,7 @@ public sealed class AdapterTests : IDisposable
     public async Task ClientWebSocketOptions_Genuine_PassesAndInterceptor_Refused()
     {
         // These options take no connect callback, so the socket dials "localhost" and the policy pins that name.
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] });
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = ["localhost"], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] });
         await using (var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain()))
         {
             using var socket = new ClientWebSocket();

@@ -764,8 +764,8 @@ public sealed class AndroidNetworkSecurityConfigTests
         {
             Policies =
             [
-                new PinPolicyConfiguration { Hosts = ["api.example.com", "**.ws.example.com"], Pins = ["sha256/" + PinA, "sha256/" + PinB], Expires = "2027-06-30" },
-                new PinPolicyConfiguration { Hosts = ["other.example.org"], Pins = ["sha256/" + PinB] },
+                new HostPolicyConfiguration { Hosts = ["api.example.com", "**.ws.example.com"], Pins = ["sha256/" + PinA, "sha256/" + PinB], Expires = "2027-06-30" },
+                new HostPolicyConfiguration { Hosts = ["other.example.org"], Pins = ["sha256/" + PinB] },
             ],
         };
         string xml = AndroidNetworkSecurityConfig.Write(configuration, []);

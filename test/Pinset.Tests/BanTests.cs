@@ -15,7 +15,7 @@ public sealed class BanTests : IDisposable
     private async Task<TlsClient.Outcome> ConnectAsync(string? mode, bool expired, bool banLeaf)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
-        var pinner = _pki.Pinner(new PinPolicyConfiguration
+        var pinner = _pki.Pinner(new HostPolicyConfiguration
         {
             Hosts = [TestPki.DefaultHost],
             Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()],
@@ -47,7 +47,7 @@ public sealed class BanTests : IDisposable
 
     [Theory]
     [InlineData(null, true, PinValidationOutcome.PolicyExpired)]
-    [InlineData("report-only", false, PinValidationOutcome.Allowed)]
+    [InlineData("report-only", false, PinValidationOutcome.PinMatched)]
     public async Task NoBan_ExpiredOrReportOnly_Allowed(string? mode, bool expired, PinValidationOutcome expected)
     {
         var outcome = await ConnectAsync(mode, expired, banLeaf: false);

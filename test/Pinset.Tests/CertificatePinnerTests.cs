@@ -29,7 +29,7 @@ public sealed class CertificatePinnerTests : IDisposable
         await using var server = Genuine();
         var outcome = await TlsClient.ConnectAsync(server, _pki.Pinner(pin));
         Assert.True(outcome.Completed, outcome.Error?.ToString());
-        Assert.Equal(PinValidationOutcome.Allowed, outcome.Result!.Outcome);
+        Assert.Equal(PinValidationOutcome.PinMatched, outcome.Result!.Outcome);
         Assert.Equal(1, server.Requests);
     }
 
@@ -37,7 +37,7 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_CertificateFingerprintOfLeaf_Allows()
     {
         await using var server = Genuine();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration
+        var pinner = _pki.Pinner(new HostPolicyConfiguration
         {
             Hosts = [TestPki.DefaultHost],
             Certificates = [CertificateFingerprint.FromCertificate(_pki.Leaf).ToString()],
@@ -153,14 +153,14 @@ public sealed class CertificatePinnerTests : IDisposable
         using var anchor = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(selfSigned.RawData);
         var anchored = await TlsClient.ConnectAsync(server, new CertificatePinner(policy, new() { CustomTrustRoots = [anchor] }));
         Assert.True(anchored.Completed, anchored.Error?.ToString());
-        Assert.Equal(PinValidationOutcome.Allowed, anchored.Result!.Outcome);
+        Assert.Equal(PinValidationOutcome.PinMatched, anchored.Result!.Outcome);
     }
 
     [Fact]
     public async Task Validate_ReportOnlyMismatch_AllowsAndFlags()
     {
         await using var server = Interceptor();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString()], Mode = "report-only" });
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString()], Mode = "report-only" });
         var outcome = await TlsClient.ConnectAsync(server, pinner);
         Assert.True(outcome.Completed, outcome.Error?.ToString());
         Assert.Equal(PinValidationOutcome.ReportOnlyMismatch, outcome.Result!.Outcome);
@@ -174,7 +174,7 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_ExpiredPolicy_AllowsAndFlags()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2027, 6, 29, 0, 0, 0, TimeSpan.Zero));
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()], Expires = "2027-06-30T00:00:00Z" }, time: time);
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()], Expires = "2027-06-30T00:00:00Z" }, time: time);
         await using var server = Interceptor();
 
         var before = await TlsClient.ConnectAsync(server, pinner);
@@ -191,7 +191,7 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_BannedPinInChain_RefusedEvenWhenAnotherPinMatches()
     {
         await using var server = Genuine();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration
+        var pinner = _pki.Pinner(new HostPolicyConfiguration
         {
             Hosts = [TestPki.DefaultHost],
             Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()],
@@ -226,7 +226,7 @@ public sealed class CertificatePinnerTests : IDisposable
         await using var server = Genuine();
         var outcome = await TlsClient.ConnectAsync(server, _pki.Pinner(_pki.LeafPin), spelling);
         Assert.True(outcome.Completed, outcome.Error?.ToString());
-        Assert.Equal(PinValidationOutcome.Allowed, outcome.Result!.Outcome);
+        Assert.Equal(PinValidationOutcome.PinMatched, outcome.Result!.Outcome);
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public sealed class CertificatePinnerTests : IDisposable
     {
         using var leaf = _pki.InterceptorRoot.IssueServer(["xn--bcher-kva.exchange.test"]);
         await using var server = LoopbackTlsServer.Start(leaf);
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = ["bücher.exchange.test"], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] });
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = ["bücher.exchange.test"], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] });
         var outcome = await TlsClient.ConnectAsync(server, pinner, "xn--bcher-kva.exchange.test");
         Assert.Equal(PinValidationOutcome.PinMismatch, Assert.IsType<PinValidationException>(outcome.Error).Result.Outcome);
     }
@@ -263,14 +263,14 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_UnpinnedHost_AllowedUnlessPinnedHostsRequired()
     {
         await using var server = Interceptor();
-        var policy = new PinPolicyConfiguration { Hosts = ["other.exchange.test"], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] };
+        var policy = new HostPolicyConfiguration { Hosts = ["other.exchange.test"], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] };
 
         var open = await TlsClient.ConnectAsync(server, _pki.Pinner(policy));
         Assert.True(open.Completed, open.Error?.ToString());
-        Assert.Equal(PinValidationOutcome.NotPinned, open.Result!.Outcome);
+        Assert.Equal(PinValidationOutcome.NoPolicy, open.Result!.Outcome);
 
         var closed = await TlsClient.ConnectAsync(server, _pki.Pinner(policy, requirePinnedHosts: true));
-        Assert.Equal(PinValidationOutcome.HostNotPinned, Assert.IsType<PinValidationException>(closed.Error).Result.Outcome);
+        Assert.Equal(PinValidationOutcome.UnpinnedHostRefused, Assert.IsType<PinValidationException>(closed.Error).Result.Outcome);
         Assert.Equal(1, server.Requests);
     }
 
@@ -278,11 +278,11 @@ public sealed class CertificatePinnerTests : IDisposable
     public async Task Validate_ObserverThrows_RefusedToFailClosed()
     {
         await using var server = Genuine();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] },
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.LeafPin.ToString(), TestPki.BackupPin.ToString()] },
             observer: _ => throw new InvalidOperationException("observer broke"));
         var outcome = await TlsClient.ConnectAsync(server, pinner);
         var error = Assert.IsType<PinValidationException>(outcome.Error);
-        Assert.Equal(PinValidationOutcome.Error, error.Result.Outcome);
+        Assert.Equal(PinValidationOutcome.ValidationError, error.Result.Outcome);
         Assert.Contains("observer broke", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, server.Requests);
     }

@@ -17,7 +17,7 @@ public sealed class CleartextTests : IAsyncLifetime, IDisposable
 
     private async Task<Exception?> PostAsync(string pinnedHost, bool requirePinnedHosts)
     {
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [pinnedHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, requirePinnedHosts);
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = [pinnedHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, requirePinnedHosts);
         using var client = new HttpClient(new SocketsHttpHandler().UseCertificatePinning(pinner));
         try
         {

@@ -154,7 +154,7 @@ public sealed class HpkpHeaderTests
         {
             Policies =
             [
-                new PinPolicyConfiguration
+                new HostPolicyConfiguration
                 {
                     Hosts = ["api.exchange.test", "*.ws.exchange.test"],
                     Pins = [$"sha256/{Good}", $"sha256/{Backup}"],

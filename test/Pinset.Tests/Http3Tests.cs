@@ -18,14 +18,14 @@ public sealed class Http3Tests : IDisposable
     [InlineData(true)]
     public void PinnedCallback_SenderNotAnSslStream_RefusedNamingHttp3(bool requirePinnedHosts)
     {
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, requirePinnedHosts);
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, requirePinnedHosts);
         using var handler = new SocketsHttpHandler().UseCertificatePinning(pinner);
         var callback = handler.SslOptions.RemoteCertificateValidationCallback!;
         using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
 
         var quicLike = new object(); // what SocketsHttpHandler passes for HTTP/3 is a System.Net.Quic.QuicConnection
         var error = Assert.Throws<PinValidationException>(() => callback(quicLike, _pki.Leaf, chain, SslPolicyErrors.None));
-        Assert.Equal(PinValidationOutcome.Error, error.Result.Outcome);
+        Assert.Equal(PinValidationOutcome.ValidationError, error.Result.Outcome);
         Assert.Contains("HTTP/3 runs over QUIC, which Pinset does not pin yet", error.Message, StringComparison.Ordinal);
         Assert.Contains("RequestVersionOrLower", error.Message, StringComparison.Ordinal);
     }

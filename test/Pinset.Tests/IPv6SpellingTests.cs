@@ -16,7 +16,7 @@ public sealed class IPv6SpellingTests : IAsyncLifetime
     public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
 
     private HttpClient Client(int port) => new(Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(
-        Pki.Pinner(new PinPolicyConfiguration { Hosts = ["::1", "127.0.0.1"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] })), port));
+        Pki.Pinner(new HostPolicyConfiguration { Hosts = ["::1", "127.0.0.1"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] })), port));
 
     [Theory]
     [InlineData("[::1]")]

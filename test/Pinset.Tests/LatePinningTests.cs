@@ -18,7 +18,7 @@ public sealed class LatePinningTests : IAsyncLifetime
 
     private Uri Ticker => new($"https://localhost:{_servers.Genuine.Port}/ticker");
 
-    private CertificatePinner Pinner => Pki.Pinner(new PinPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
+    private CertificatePinner Pinner => Pki.Pinner(new HostPolicyConfiguration { Hosts = ["localhost"], Pins = [Pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
 
     [Fact]
     public async Task SocketsHttpHandler_AlreadySentARequest_PinningThrows()

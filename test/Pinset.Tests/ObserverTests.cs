@@ -23,17 +23,17 @@ public sealed class ObserverTests : IDisposable
     public void DirectValidate_ReachesTheObserver()
     {
         var seen = new List<PinValidationResult>();
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: seen.Add);
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: seen.Add);
         using var chain = Chain();
         var result = pinner.Validate(TestPki.DefaultHost, _pki.Leaf, chain, SslPolicyErrors.None);
         Assert.Same(result, Assert.Single(seen));
-        Assert.Equal(PinValidationOutcome.Allowed, result.Outcome);
+        Assert.Equal(PinValidationOutcome.PinMatched, result.Outcome);
     }
 
     [Fact]
     public void DirectValidate_ObserverThrows_ValidateThrowsItsException()
     {
-        var pinner = _pki.Pinner(new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: _ => throw new InvalidOperationException("observer broke"));
+        var pinner = _pki.Pinner(new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] }, observer: _ => throw new InvalidOperationException("observer broke"));
         using var chain = Chain();
         var error = Assert.Throws<InvalidOperationException>(() => pinner.Validate(TestPki.DefaultHost, _pki.Leaf, chain, SslPolicyErrors.None));
         Assert.Equal("observer broke", error.Message);

@@ -26,7 +26,7 @@ public sealed class PinBundleTests : IDisposable
 
     private static PinningConfiguration Configuration(string host = "api.exchange.example") => new()
     {
-        Policies = [new PinPolicyConfiguration { Hosts = [host], Pins = [SpkiPin.FromSubjectPublicKeyInfo("a"u8).ToString(), SpkiPin.FromSubjectPublicKeyInfo("b"u8).ToString()] }],
+        Policies = [new HostPolicyConfiguration { Hosts = [host], Pins = [SpkiPin.FromSubjectPublicKeyInfo("a"u8).ToString(), SpkiPin.FromSubjectPublicKeyInfo("b"u8).ToString()] }],
     };
 
     private string Signed(long version = 7, TimeSpan? validFor = null, DateTimeOffset? issuedAt = null) =>

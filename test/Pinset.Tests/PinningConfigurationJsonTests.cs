@@ -105,6 +105,6 @@ public sealed class PinningConfigurationJsonTests
     public void Parse_PropertyNamesIgnoreCase_AsConfigurationBindingDoes()
     {
         var policy = PinningPolicy.Parse($$$"""{"Pinning": {"Policies": [{"Hosts": ["a.exchange.com"], "Pins": ["{{{PinA}}}", "{{{PinB}}}"], "Mode": "report-only"}]}}""");
-        Assert.Equal(PinPolicyMode.ReportOnly, policy.Policies[0].Mode);
+        Assert.Equal(PinningMode.ReportOnly, policy.Policies[0].Mode);
     }
 }

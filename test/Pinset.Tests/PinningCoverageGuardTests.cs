@@ -14,7 +14,7 @@ public sealed class PinningCoverageGuardTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private CertificatePinner Pinner() => _pki.Pinner(new PinPolicyConfiguration { Hosts = [GuardedHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
+    private CertificatePinner Pinner() => _pki.Pinner(new HostPolicyConfiguration { Hosts = [GuardedHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()] });
 
     /// <summary>An HttpClient made with <c>new</c> that trusts the test root the ordinary way: validated, but not pinned.</summary>
     private HttpClient UnpinnedClient(int port) => new(Loopback.Route(new SocketsHttpHandler

@@ -5,7 +5,7 @@ public sealed class PinningPolicyTests
     private static readonly string PinA = SpkiPin.FromSubjectPublicKeyInfo("a"u8).ToString();
     private static readonly string PinB = SpkiPin.FromSubjectPublicKeyInfo("b"u8).ToString();
 
-    private static PinPolicyConfiguration Policy(params string[] hosts) => new() { Hosts = hosts, Pins = [PinA, PinB] };
+    private static HostPolicyConfiguration Policy(params string[] hosts) => new() { Hosts = hosts, Pins = [PinA, PinB] };
 
     [Theory]
     [InlineData("api.exchange.com", "api.exchange.com")]
@@ -87,7 +87,7 @@ public sealed class PinningPolicyTests
     public void Create_ReportOnlyWithOnePin_Accepted()
     {
         var policy = PinningPolicy.Create(new() { Policies = [new() { Hosts = ["api.exchange.com"], Pins = [PinA], Mode = "report-only" }] });
-        Assert.Equal(PinPolicyMode.ReportOnly, policy.Policies[0].Mode);
+        Assert.Equal(PinningMode.ReportOnly, policy.Policies[0].Mode);
     }
 
     [Theory]

@@ -24,7 +24,7 @@ public sealed class PolicyChangeTests : IAsyncLifetime
 
     private static PinningPolicy Policy(SpkiPin pin, params string[] moreHosts) => PinningPolicy.Create(new PinningConfiguration
     {
-        Policies = [new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost, .. moreHosts], Pins = [pin.ToString(), TestPki.BackupPin.ToString()] }],
+        Policies = [new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost, .. moreHosts], Pins = [pin.ToString(), TestPki.BackupPin.ToString()] }],
     });
 
     private HttpClient Client(Version version)

@@ -14,7 +14,7 @@ public sealed class RefuseEveryHostTests : IDisposable
     {
         var policy = PinningPolicy.Create(new PinningConfiguration
         {
-            Policies = [new PinPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()], Mode = mode }],
+            Policies = [new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Intermediate.Pin.ToString(), TestPki.BackupPin.ToString()], Mode = mode }],
         }).RefuseEveryHost("The pin bundle expired and this client fails closed.");
         var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = _pki.TrustBoth() });
         await using var server = LoopbackTlsServer.Start(_pki.Leaf, _pki.GenuineChain());
@@ -27,6 +27,6 @@ public sealed class RefuseEveryHostTests : IDisposable
 
         var other = await TlsClient.ConnectAsync(server, pinner, "localhost");
         Assert.True(other.Completed, other.Error?.ToString());
-        Assert.Equal(PinValidationOutcome.NotPinned, other.Result!.Outcome);
+        Assert.Equal(PinValidationOutcome.NoPolicy, other.Result!.Outcome);
     }
 }

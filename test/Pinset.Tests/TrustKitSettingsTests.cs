@@ -126,7 +126,7 @@ public sealed class TrustKitSettingsTests
         {
             Policies =
             [
-                new PinPolicyConfiguration { Hosts = ["api.exchange.test", "**.feed.exchange.test"], Pins = [$"sha256/{A}", $"sha256/{B}"], Expires = "2027-06-30", Mode = "report-only", ReportUris = ["https://r.exchange.test/"] },
+                new HostPolicyConfiguration { Hosts = ["api.exchange.test", "**.feed.exchange.test"], Pins = [$"sha256/{A}", $"sha256/{B}"], Expires = "2027-06-30", Mode = "report-only", ReportUris = ["https://r.exchange.test/"] },
             ],
         };
         var read = TrustKitSettings.Read(TrustKitSettings.Write(configuration, new List<string>()), "settings", new List<string>());
@@ -146,7 +146,7 @@ public sealed class TrustKitSettingsTests
         var warnings = new List<string>();
         TrustKitSettings.Write(new PinningConfiguration
         {
-            Policies = [new PinPolicyConfiguration { Hosts = ["a.exchange.test"], Pins = [$"sha256/{A}"], Certificates = [new string('A', 64)], BannedPins = [$"sha256/{B}"], Mode = "report-only" }],
+            Policies = [new HostPolicyConfiguration { Hosts = ["a.exchange.test"], Pins = [$"sha256/{A}"], Certificates = [new string('A', 64)], BannedPins = [$"sha256/{B}"], Mode = "report-only" }],
         }, warnings);
         Assert.Contains(warnings, w => w.Contains("TrustKit refuses a domain with fewer than two pins, and this policy has 1", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains("TrustKit has no certificate pins; 1 are left out", StringComparison.Ordinal));

@@ -100,8 +100,8 @@ internal static class DashboardPage
 
     private static void Advice(StringBuilder html, HostDetail detail)
     {
-        long enforced = detail.Outcomes.Where(o => o.Mode == "enforce").Sum(o => o.Reports);
-        long reportOnly = detail.Outcomes.Where(o => o.Mode == "report-only").Sum(o => o.Reports);
+        long enforced = detail.Outcomes.Where(o => o.Mode == PinningModeNames.Enforce).Sum(o => o.Reports);
+        long reportOnly = detail.Outcomes.Where(o => o.Mode == PinningModeNames.ReportOnly).Sum(o => o.Reports);
         html.Append("<div id=\"advice\" class=\"advice\"><h3>What to do</h3><ul>");
         if (enforced > 0)
         {

@@ -53,8 +53,8 @@ internal sealed class DashboardQuery(ReportStore store, PolicyCatalog policies, 
             var at = points.Where(p => p.Minute == start).ToList();
             timeline.Add(new TimelinePoint(
                 DateTimeOffset.FromUnixTimeSeconds(start * 60),
-                at.Where(p => p.Mode == "enforce").Sum(p => p.Reports),
-                at.Where(p => p.Mode == "report-only").Sum(p => p.Reports),
+                at.Where(p => p.Mode == PinningModeNames.Enforce).Sum(p => p.Reports),
+                at.Where(p => p.Mode == PinningModeNames.ReportOnly).Sum(p => p.Reports),
                 at.Where(p => p.Mode == ReceivedReport.UnspecifiedMode).Sum(p => p.Reports)));
         }
 

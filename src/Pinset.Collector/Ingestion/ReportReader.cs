@@ -86,7 +86,7 @@ internal sealed class ReportReader
             }
 
             var mode = OptionalString(root, "mode", MaxFieldLength) ?? ReceivedReport.UnspecifiedMode;
-            if (mode is not ("enforce" or "report-only" or ReceivedReport.UnspecifiedMode))
+            if (mode is not (PinningModeNames.Enforce or PinningModeNames.ReportOnly or ReceivedReport.UnspecifiedMode))
             {
                 throw NotAReport($"'mode' is '{Shorten(mode)}'; expected 'enforce' or 'report-only'.");
             }

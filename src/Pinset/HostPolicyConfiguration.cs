@@ -1,7 +1,7 @@
 namespace Pinset;
 
 /// <summary>One policy of a <see cref="PinningConfiguration"/>, with every value as text, as configuration holds it.</summary>
-public sealed record PinPolicyConfiguration
+public sealed record HostPolicyConfiguration
 {
     /// <summary>Host patterns: <c>api.example.com</c>, <c>*.example.com</c> (one more label) or <c>**.example.com</c> (any depth). Required.</summary>
     public IList<string> Hosts { get; init; } = [];

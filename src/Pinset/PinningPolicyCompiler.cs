@@ -1,13 +1,13 @@
 namespace Pinset;
 
 /// <summary>
-/// Turns one <see cref="PinPolicyConfiguration"/> into a <see cref="PinPolicy"/>, collecting every error instead of
+/// Turns one <see cref="HostPolicyConfiguration"/> into a <see cref="HostPolicy"/>, collecting every error instead of
 /// stopping at the first. It runs at every app's start, so it keeps to arrays and plain loops: generic collections and
 /// LINQ over Pinset's value types would each be compiled on first use and cost a cold start tens of milliseconds.
 /// </summary>
-internal static class PinPolicyCompiler
+internal static class PinningPolicyCompiler
 {
-    public static PinPolicy? Compile(int index, PinPolicyConfiguration? configuration, List<string> errors)
+    public static HostPolicy? Compile(int index, HostPolicyConfiguration? configuration, List<string> errors)
     {
         if (configuration is null)
         {
@@ -58,18 +58,18 @@ internal static class PinPolicyCompiler
         {
             Error("'pins' and 'certificates' are both empty; a policy needs the pins that satisfy it.");
         }
-        else if (mode == PinPolicyMode.Enforce && distinct < 2 && errors.Count == before)
+        else if (mode == PinningMode.Enforce && distinct < 2 && errors.Count == before)
         {
             Error($"An enforced policy needs at least two distinct pins, one of them a backup key that is not in the chain today, so that a key rotation cannot lock clients out; it has {distinct}{(given > distinct ? $" ({given} given, some repeated)" : string.Empty)}. Add a backup pin ('pinset backup-key' makes one), or set 'mode' to 'report-only' while you roll out.");
         }
 
         return errors.Count == before
-            ? new PinPolicy(index, Trimmed(patterns, patternCount), pins, certificates, banned, expires, mode, reportUris)
+            ? new HostPolicy(index, Trimmed(patterns, patternCount), pins, certificates, banned, expires, mode, reportUris)
             : null;
     }
 
     /// <summary>Names the policy in its errors, with its hosts as written; made only when there is an error.</summary>
-    private static string Where(int index, PinPolicyConfiguration configuration) =>
+    private static string Where(int index, HostPolicyConfiguration configuration) =>
         $"pinning.policies[{index}]" + (configuration.Hosts is { Count: > 0 } hosts ? $" ('{string.Join("', '", hosts)}')" : string.Empty);
 
     /// <summary>The valid pins, each once, in the order given; an error for each invalid one.</summary>
@@ -143,17 +143,17 @@ internal static class PinPolicyCompiler
         return false;
     }
 
-    private static PinPolicyMode ParseMode(string? mode, Action<string> error)
+    private static PinningMode ParseMode(string? mode, Action<string> error)
     {
         switch (mode)
         {
-            case null or "enforce":
-                return PinPolicyMode.Enforce;
-            case "report-only":
-                return PinPolicyMode.ReportOnly;
+            case null or PinningModeNames.Enforce:
+                return PinningMode.Enforce;
+            case PinningModeNames.ReportOnly:
+                return PinningMode.ReportOnly;
             default:
                 error($"'mode' is '{mode}'; expected 'enforce' or 'report-only'.");
-                return PinPolicyMode.Enforce;
+                return PinningMode.Enforce;
         }
     }
 

@@ -1,7 +1,7 @@
 namespace Pinset;
 
 /// <summary>What a policy does with a chain that does not match its pins.</summary>
-public enum PinPolicyMode
+public enum PinningMode
 {
     /// <summary>Refuse the connection. The default.</summary>
     Enforce,

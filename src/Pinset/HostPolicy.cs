@@ -4,13 +4,13 @@ namespace Pinset;
 /// One validated, immutable policy: host patterns, the pins that satisfy them, banned pins, expiry, mode and
 /// report URIs. Built by <see cref="PinningPolicy.Create(PinningConfiguration)"/>; thread-safe.
 /// </summary>
-public sealed class PinPolicy
+public sealed class HostPolicy
 {
     private readonly SpkiPin[] _pins;
     private readonly CertificateFingerprint[] _certificates;
     private readonly SpkiPin[] _bannedPins;
 
-    internal PinPolicy(int index, HostPattern[] hosts, SpkiPin[] pins, CertificateFingerprint[] certificates, SpkiPin[] bannedPins, DateTimeOffset? expires, PinPolicyMode mode, Uri[] reportUris)
+    internal HostPolicy(int index, HostPattern[] hosts, SpkiPin[] pins, CertificateFingerprint[] certificates, SpkiPin[] bannedPins, DateTimeOffset? expires, PinningMode mode, Uri[] reportUris)
     {
         Index = index;
         Hosts = hosts;
@@ -41,7 +41,7 @@ public sealed class PinPolicy
     public DateTimeOffset? Expires { get; }
 
     /// <summary>Whether a mismatch is refused or only flagged.</summary>
-    public PinPolicyMode Mode { get; }
+    public PinningMode Mode { get; }
 
     /// <summary>Where pin-violation reports are sent.</summary>
     public IReadOnlyList<Uri> ReportUris { get; }
@@ -51,7 +51,7 @@ public sealed class PinPolicy
 
     /// <summary>Names the policy in messages: its patterns and mode.</summary>
     public override string ToString() =>
-        $"pinning.policies[{Index}] [{string.Join(", ", Hosts)}] {(Mode == PinPolicyMode.Enforce ? "enforce" : "report-only")}{(Expires is { } e ? $", expires {e:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}";
+        $"pinning.policies[{Index}] [{string.Join(", ", Hosts)}] {PinningModeNames.Of(Mode)}{(Expires is { } e ? $", expires {e:yyyy-MM-dd'T'HH:mm:ss'Z'}" : string.Empty)}";
 
     internal bool HasCertificatePins => _certificates.Length > 0;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
+using Pinset.Formats;
 
 namespace Pinset.Cli;
 

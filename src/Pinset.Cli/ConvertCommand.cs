@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pinset.Formats;
 
 namespace Pinset.Cli;
 
@@ -61,33 +62,21 @@ internal static class ConvertCommand
 
     private static PinningConfiguration Read(string text, string file, string? from, string? host, DateTimeOffset now, List<string> warnings)
     {
-        switch (from ?? Detect(text))
+        var format = from is null ? PolicyFormats.Recognize(text) : PolicyFormats.Find(from);
+        if (format is null)
         {
-            case PolicyFormat.Json:
-                return PinningConfigurationJson.Parse(text, file);
-            case PolicyFormat.AndroidNsc:
-                // What Android reads but Pinset cannot express (trust anchors, overridePins, unpinned domains...) is printed.
-                return AndroidNetworkSecurityConfig.Read(text, file, warnings, now);
-            case PolicyFormat.TrustKit:
-                return TrustKitSettings.Read(text, file, warnings);
-            case PolicyFormat.Hpkp:
-                return host is null
-                    ? throw new CliException(ExitCodes.BadInput, $"'{file}' holds HPKP headers, which name no host; give --host HOST.")
-                    : HpkpHeader.Read(text, HostName.Normalize(host), now, warnings);
-            default:
-                throw new CliException(ExitCodes.BadInput, $"'{file}' is not a JSON policy, an Android network_security_config.xml, TrustKit settings (a plist with TSKConfiguration) or HPKP header lines; if it is one of them, say which with --from.");
+            throw new CliException(ExitCodes.BadInput, $"'{file}' is not a JSON policy, an Android network_security_config.xml, TrustKit settings (a plist with TSKConfiguration) or HPKP header lines; if it is one of them, say which with --from.");
         }
-    }
 
-    /// <summary>The format the text looks like; null when it looks like none.</summary>
-    private static string? Detect(string text)
-    {
-        var start = text.TrimStart();
-        return start.StartsWith('{') ? PolicyFormat.Json
-            : start.StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal) ? PolicyFormat.AndroidNsc
-            : start.StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal)) ? PolicyFormat.TrustKit
-            : start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase) ? PolicyFormat.Hpkp
-            : null;
+        if (format == PolicyFormats.Hpkp && host is null)
+        {
+            throw new CliException(ExitCodes.BadInput, $"'{file}' holds HPKP headers, which name no host; give --host HOST.");
+        }
+
+        // What the source says that Pinset cannot express (Android's trust anchors, overridePins...) is printed.
+        var read = format.Read(text, new PolicyFormatContext { SourceName = file, Now = now, Host = host });
+        warnings.AddRange(read.Warnings);
+        return read.Value;
     }
 
     /// <summary>

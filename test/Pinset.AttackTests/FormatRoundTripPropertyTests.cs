@@ -1,6 +1,7 @@
 using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
+using Pinset.Formats;
 
 namespace Pinset.AttackTests;
 

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Pinset.Formats;
 
 namespace Pinset.AttackTests;
 

@@ -1,3 +1,4 @@
+using Pinset.Formats;
 namespace Pinset.Cli.Tests;
 
 public sealed class BackupKeyCommandTests : IDisposable

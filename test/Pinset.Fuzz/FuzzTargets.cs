@@ -1,4 +1,5 @@
 using System.Text;
+using Pinset.Formats;
 
 namespace Pinset.Fuzz;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pinset.Formats;
 
 namespace Pinset.Extensions.Tests.DocExamples;
 
@@ -13,6 +14,19 @@ internal static class PackageReadmeExamples
         using var http = new HttpClient(new SocketsHttpHandler().UseCertificatePinning(pinner));
         // </example>
         return http;
+    }
+
+    public static void Formats()
+    {
+        // <example:package-formats>
+        var configuration = PinningConfigurationJson.Load("pinning.json");
+        var android = PolicyFormats.AndroidNsc.Write(configuration, new PolicyFormatContext());
+        File.WriteAllText("network_security_config.xml", android.Value);
+        foreach (var warning in android.Warnings)
+        {
+            Console.Error.WriteLine($"warning: {warning}");
+        }
+        // </example>
     }
 
     public static void Extensions(HostApplicationBuilder builder)

@@ -3,7 +3,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>
 /// Reads a <c>network_security_config.xml</c> the way Android's own reader (<c>XmlConfigSource</c>) and its build tools

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>
 /// A key read from a file or from bytes, with its pin: a certificate (PEM or DER; a PEM bundle gives one each,

@@ -1,4 +1,4 @@
-namespace Pinset.Tests;
+namespace Pinset.Formats.Tests;
 
 /// <summary>
 /// HPKP headers read as browsers read them. The cases restate Chromium's former parser tests

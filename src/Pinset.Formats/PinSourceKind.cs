@@ -1,4 +1,4 @@
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>What a <see cref="PinSource"/> was read from.</summary>
 public enum PinSourceKind

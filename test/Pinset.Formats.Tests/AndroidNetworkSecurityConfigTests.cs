@@ -1,4 +1,4 @@
-namespace Pinset.Tests;
+namespace Pinset.Formats.Tests;
 
 /// <summary>
 /// The Android reader against Android's own reading of network_security_config.xml (XmlConfigSource, aapt2's compiling of

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>
 /// Reads and writes TrustKit's settings (iOS and macOS): the <c>TSKConfiguration</c> dictionary of an Info.plist, in

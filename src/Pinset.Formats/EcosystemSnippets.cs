@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>
 /// Writes a configuration in the forms other pinning libraries take: curl's <c>--pinnedpubkey</c> string and an OkHttp

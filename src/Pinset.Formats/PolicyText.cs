@@ -1,4 +1,4 @@
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>Reads the typed values out of a configuration's text, for the format writers; the configuration was validated before.</summary>
 internal static class PolicyText

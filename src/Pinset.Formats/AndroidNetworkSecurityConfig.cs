@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>
 /// Reads and writes Android's <c>network_security_config.xml</c> pin sets. Android pins public keys only (no certificate

@@ -1,4 +1,4 @@
-namespace Pinset.Tests;
+namespace Pinset.Formats.Tests;
 
 /// <summary>Pins computed from keys, certificates and requests that openssl made, checked against openssl's own pipeline.</summary>
 public sealed class PinSourceTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>Splits PEM text into its blocks, refusing anything truncated or left over.</summary>
 internal static class PemText

@@ -1,4 +1,4 @@
-namespace Pinset.Tests;
+namespace Pinset.Formats.Tests;
 
 /// <summary>TrustKit's settings read back, so every format Pinset writes can also be read, with nothing dropped silently.</summary>
 public sealed class TrustKitSettingsTests

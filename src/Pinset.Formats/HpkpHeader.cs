@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Pinset;
+namespace Pinset.Formats;
 
 /// <summary>
 /// Reads and writes HPKP's <c>Public-Key-Pins</c> header (RFC 7469), read the way browsers read it (Chromium's former

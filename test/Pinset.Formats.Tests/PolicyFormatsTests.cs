@@ -1,0 +1,84 @@
+namespace Pinset.Formats.Tests;
+
+/// <summary>
+/// The one interface of every format: found by name, recognised from content, and never silent: a configuration with
+/// everything Pinset can express comes out of each writer either whole or with a warning, and Pinset's JSON carries it
+/// all back exactly.
+/// </summary>
+public sealed class PolicyFormatsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly PinningConfiguration Everything = new()
+    {
+        Policies =
+        [
+            new HostPolicyConfiguration
+            {
+                Hosts = ["api.exchange.test", "*.ws.exchange.test"],
+                Pins = [TestPki.BackupPin.ToString(), "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="],
+                Mode = PinningModeNames.ReportOnly,
+                Expires = "2030-06-30T00:00:00Z",
+                ReportUris = ["https://reports.exchange.test/pinning"],
+            },
+        ],
+    };
+
+    [Fact]
+    public void All_NamedAsTheCliTakesThem_ReadableOnesMarked()
+    {
+        Assert.Equal(["json", "curl", "hpkp", "okhttp", "trustkit", "android-nsc"], PolicyFormats.All.Select(f => f.Name));
+        Assert.Equal(["json", "hpkp", "trustkit", "android-nsc"], PolicyFormats.All.Where(f => f.CanRead).Select(f => f.Name));
+        Assert.Same(PolicyFormats.TrustKit, PolicyFormats.Find("TrustKit"));
+        Assert.Null(PolicyFormats.Find("yaml"));
+    }
+
+    [Theory]
+    [InlineData("curl")]
+    [InlineData("hpkp")]
+    [InlineData("okhttp")]
+    [InlineData("trustkit")]
+    [InlineData("android-nsc")]
+    public void Write_WhatTheFormatCannotExpress_IsAWarningNeverADrop(string name)
+    {
+        var written = PolicyFormats.Find(name)!.Write(Everything, new PolicyFormatContext { Now = Now });
+        Assert.NotEmpty(written.Warnings);
+        Assert.All(written.Warnings, w => Assert.EndsWith(".", w.TrimEnd(), StringComparison.Ordinal));
+        Assert.False(string.IsNullOrWhiteSpace(written.Value));
+    }
+
+    [Theory]
+    [InlineData("hpkp")]
+    [InlineData("trustkit")]
+    [InlineData("android-nsc")]
+    public void Read_WhatAFormatWrote_IsRecognisedAndReadBack(string name)
+    {
+        var format = PolicyFormats.Find(name)!;
+        var simple = Everything with { Policies = [Everything.Policies[0] with { Hosts = ["api.exchange.test"], Mode = null, ReportUris = [] }] };
+        var text = format.Write(simple, new PolicyFormatContext { Now = Now }).Value;
+
+        Assert.Same(format, PolicyFormats.Recognize(text));
+        var read = format.Read(text, new PolicyFormatContext { Now = Now, Host = "api.exchange.test", SourceName = "written" });
+        Assert.Equal(simple.Policies[0].Pins.Order(StringComparer.Ordinal), read.Value.Policies.Single().Pins.Order(StringComparer.Ordinal));
+        Assert.Equal(["api.exchange.test"], read.Value.Policies.Single().Hosts);
+    }
+
+    [Fact]
+    public void Json_CarriesEverythingBackExactly_WithoutAWarning()
+    {
+        var written = PolicyFormats.Json.Write(Everything, new PolicyFormatContext());
+        Assert.Empty(written.Warnings);
+        var read = PolicyFormats.Json.Read(written.Value, new PolicyFormatContext());
+        Assert.Empty(read.Warnings);
+        Assert.Equal(PolicyFormats.Json.Write(read.Value, new PolicyFormatContext()).Value, written.Value);
+    }
+
+    [Fact]
+    public void Read_WriteOnlyFormatOrHpkpWithoutHost_RefusedWithASentence()
+    {
+        var curl = Assert.Throws<NotSupportedException>(() => PolicyFormats.Curl.Read("sha256//RMdtgTGiHHsUtrXhnqGuppmOCwzqYFVzkMt6AnEKkQ=", new PolicyFormatContext()));
+        Assert.Contains("cannot be read as a policy", curl.Message, StringComparison.Ordinal);
+        var hpkp = Assert.Throws<PinsetFormatException>(() => PolicyFormats.Hpkp.Read("Public-Key-Pins: pin-sha256=\"x\"; max-age=10", new PolicyFormatContext { SourceName = "headers.txt" }));
+        Assert.Equal("'headers.txt' holds HPKP headers, which name no host; give the host that served them.", hpkp.Message);
+    }
+}

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Pinset;
 
 /// <summary>Says in words why the platform refused a chain: its policy errors and each element's status.</summary>
-public static class ChainStatusText
+internal static class ChainStatusText
 {
     /// <summary>One sentence: what the platform reported, with each chain element's status.</summary>
     public static string Describe(SslPolicyErrors errors, X509Chain chain)

@@ -9,8 +9,6 @@ namespace Pinset.Extensions;
 /// </summary>
 internal static class PinningConfigurationSection
 {
-    private static readonly string[] DocumentKeys = ["policies", "requirePinnedHosts"];
-    private static readonly string[] PolicyKeys = ["hosts", "pins", "certificates", "bannedPins", "expires", "mode", "reportUris"];
 
     public static PinningConfiguration Read(IConfiguration section, List<string> errors)
     {
@@ -20,26 +18,26 @@ internal static class PinningConfigurationSection
             return new PinningConfiguration();
         }
 
-        CheckKeys(section, "pinning", DocumentKeys, errors);
+        CheckKeys(section, PinningConfigurationKeys.Pinning, PinningConfigurationKeys.DocumentKeys, errors);
         var policies = new List<HostPolicyConfiguration>();
-        foreach (var policy in Children(section.GetSection("policies")))
+        foreach (var policy in Children(section.GetSection(PinningConfigurationKeys.Policies)))
         {
             string where = $"pinning.policies[{policy.Key}]";
-            CheckKeys(policy, where, PolicyKeys, errors);
+            CheckKeys(policy, where, PinningConfigurationKeys.PolicyKeys, errors);
             policies.Add(new HostPolicyConfiguration
             {
-                Hosts = Strings(policy, "hosts", where, errors),
-                Pins = Strings(policy, "pins", where, errors),
-                Certificates = Strings(policy, "certificates", where, errors),
-                BannedPins = Strings(policy, "bannedPins", where, errors),
-                Expires = policy["expires"],
-                Mode = policy["mode"],
-                ReportUris = Strings(policy, "reportUris", where, errors),
+                Hosts = Strings(policy, PinningConfigurationKeys.Hosts, where, errors),
+                Pins = Strings(policy, PinningConfigurationKeys.Pins, where, errors),
+                Certificates = Strings(policy, PinningConfigurationKeys.Certificates, where, errors),
+                BannedPins = Strings(policy, PinningConfigurationKeys.BannedPins, where, errors),
+                Expires = policy[PinningConfigurationKeys.Expires],
+                Mode = policy[PinningConfigurationKeys.Mode],
+                ReportUris = Strings(policy, PinningConfigurationKeys.ReportUris, where, errors),
             });
         }
 
         bool require = false;
-        var requireText = section["requirePinnedHosts"];
+        var requireText = section[PinningConfigurationKeys.RequirePinnedHosts];
         if (requireText is not null && !bool.TryParse(requireText, out require))
         {
             errors.Add($"'pinning.requirePinnedHosts' is '{requireText}'; expected true or false.");
@@ -77,7 +75,7 @@ internal static class PinningConfigurationSection
     private static IEnumerable<IConfigurationSection> Children(IConfigurationSection section) =>
         section.GetChildren().OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue).ThenBy(c => c.Key, StringComparer.Ordinal);
 
-    private static void CheckKeys(IConfiguration section, string where, string[] known, List<string> errors)
+    private static void CheckKeys(IConfiguration section, string where, IReadOnlyList<string> known, List<string> errors)
     {
         foreach (var child in section.GetChildren())
         {

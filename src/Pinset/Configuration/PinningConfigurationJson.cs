@@ -9,8 +9,6 @@ namespace Pinset;
 /// </summary>
 public static class PinningConfigurationJson
 {
-    private static readonly string[] DocumentProperties = ["policies", "requirePinnedHosts"];
-    private static readonly string[] PolicyProperties = ["hosts", "pins", "certificates", "bannedPins", "expires", "mode", "reportUris"];
 
     /// <summary>Reads a configuration document from a file.</summary>
     /// <exception cref="PinningConfigurationException">The file cannot be read, is not JSON, or does not have the document's shape.</exception>
@@ -73,7 +71,7 @@ public static class PinningConfigurationJson
             return new PinningConfiguration();
         }
 
-        if (!TryGetProperty(root, "pinning", out var pinning))
+        if (!TryGetProperty(root, PinningConfigurationKeys.Pinning, out var pinning))
         {
             errors.Add($"'{sourceName}' has no 'pinning' property; expected {{\"pinning\": {{\"policies\": [...]}}}}.");
             return new PinningConfiguration();
@@ -85,9 +83,9 @@ public static class PinningConfigurationJson
             return new PinningConfiguration();
         }
 
-        CheckProperties(pinning, "pinning", DocumentProperties, errors);
+        CheckProperties(pinning, PinningConfigurationKeys.Pinning, PinningConfigurationKeys.DocumentKeys, errors);
         var policies = new List<HostPolicyConfiguration>();
-        if (TryGetProperty(pinning, "policies", out var array))
+        if (TryGetProperty(pinning, PinningConfigurationKeys.Policies, out var array))
         {
             if (array.Kind != JsonKind.Array)
             {
@@ -104,7 +102,7 @@ public static class PinningConfigurationJson
         }
 
         bool requirePinnedHosts = false;
-        if (TryGetProperty(pinning, "requirePinnedHosts", out var require))
+        if (TryGetProperty(pinning, PinningConfigurationKeys.RequirePinnedHosts, out var require))
         {
             if (require.Kind is JsonKind.True or JsonKind.False)
             {
@@ -127,16 +125,16 @@ public static class PinningConfigurationJson
             return new HostPolicyConfiguration();
         }
 
-        CheckProperties(element, where, PolicyProperties, errors);
+        CheckProperties(element, where, PinningConfigurationKeys.PolicyKeys, errors);
         return new HostPolicyConfiguration
         {
-            Hosts = ReadStrings(element, "hosts", where, errors),
-            Pins = ReadStrings(element, "pins", where, errors),
-            Certificates = ReadStrings(element, "certificates", where, errors),
-            BannedPins = ReadStrings(element, "bannedPins", where, errors),
-            Expires = ReadString(element, "expires", where, errors),
-            Mode = ReadString(element, "mode", where, errors),
-            ReportUris = ReadStrings(element, "reportUris", where, errors),
+            Hosts = ReadStrings(element, PinningConfigurationKeys.Hosts, where, errors),
+            Pins = ReadStrings(element, PinningConfigurationKeys.Pins, where, errors),
+            Certificates = ReadStrings(element, PinningConfigurationKeys.Certificates, where, errors),
+            BannedPins = ReadStrings(element, PinningConfigurationKeys.BannedPins, where, errors),
+            Expires = ReadString(element, PinningConfigurationKeys.Expires, where, errors),
+            Mode = ReadString(element, PinningConfigurationKeys.Mode, where, errors),
+            ReportUris = ReadStrings(element, PinningConfigurationKeys.ReportUris, where, errors),
         };
     }
 
@@ -188,7 +186,7 @@ public static class PinningConfigurationJson
         return null;
     }
 
-    private static void CheckProperties(JsonNode element, string where, string[] known, List<string> errors)
+    private static void CheckProperties(JsonNode element, string where, IReadOnlyList<string> known, List<string> errors)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, _) in element.Properties)

@@ -28,33 +28,33 @@ public static class PinningConfigurationJsonWriter
     /// <summary>Writes the <c>pinning</c> property and its object: what a policy file and a pin bundle's payload share.</summary>
     internal static void WritePinning(Utf8JsonWriter json, PinningConfiguration configuration)
     {
-        json.WriteStartObject("pinning");
-        json.WriteStartArray("policies");
+        json.WriteStartObject(PinningConfigurationKeys.Pinning);
+        json.WriteStartArray(PinningConfigurationKeys.Policies);
         foreach (var policy in configuration.Policies)
         {
             json.WriteStartObject();
-            WriteArray(json, "hosts", policy.Hosts, always: true);
-            WriteArray(json, "pins", policy.Pins, always: true);
-            WriteArray(json, "certificates", policy.Certificates, always: false);
-            WriteArray(json, "bannedPins", policy.BannedPins, always: false);
+            WriteArray(json, PinningConfigurationKeys.Hosts, policy.Hosts, always: true);
+            WriteArray(json, PinningConfigurationKeys.Pins, policy.Pins, always: true);
+            WriteArray(json, PinningConfigurationKeys.Certificates, policy.Certificates, always: false);
+            WriteArray(json, PinningConfigurationKeys.BannedPins, policy.BannedPins, always: false);
             if (policy.Expires is not null)
             {
-                json.WriteString("expires", policy.Expires);
+                json.WriteString(PinningConfigurationKeys.Expires, policy.Expires);
             }
 
             if (policy.Mode is not null and not PinningModeNames.Enforce)
             {
-                json.WriteString("mode", policy.Mode);
+                json.WriteString(PinningConfigurationKeys.Mode, policy.Mode);
             }
 
-            WriteArray(json, "reportUris", policy.ReportUris, always: false);
+            WriteArray(json, PinningConfigurationKeys.ReportUris, policy.ReportUris, always: false);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         if (configuration.RequirePinnedHosts)
         {
-            json.WriteBoolean("requirePinnedHosts", true);
+            json.WriteBoolean(PinningConfigurationKeys.RequirePinnedHosts, true);
         }
 
         json.WriteEndObject();

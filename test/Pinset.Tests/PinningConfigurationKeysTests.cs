@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Pinset.Tests;
+
+/// <summary>One list of the document's keys: the JSON schema names exactly these, the reader accepts each, and the writer writes nothing else.</summary>
+public sealed class PinningConfigurationKeysTests
+{
+    private static JsonElement Schema() => JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schema", "pinning.schema.json"))).RootElement;
+
+    private static string[] Properties(JsonElement element) => [.. element.GetProperty("properties").EnumerateObject().Select(p => p.Name)];
+
+    [Fact]
+    public void Schema_NamesExactlyTheKeys()
+    {
+        var schema = Schema();
+        Assert.Equal([PinningConfigurationKeys.Pinning], Properties(schema));
+        Assert.Equal(PinningConfigurationKeys.DocumentKeys, Properties(schema.GetProperty("definitions").GetProperty("pinning")));
+        Assert.Equal(PinningConfigurationKeys.PolicyKeys, Properties(schema.GetProperty("definitions").GetProperty("policy")));
+    }
+
+    [Fact]
+    public void Reader_AcceptsEveryKey_AndTheWriterWritesOnlyThem()
+    {
+        var document = $$$"""
+            {"pinning": {"requirePinnedHosts": true, "policies": [{
+              "hosts": ["api.exchange.test"], "pins": ["{{{TestPki.BackupPin}}}", "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="],
+              "certificates": ["{{{string.Join(':', Enumerable.Repeat("AB", 32))}}}"], "bannedPins": ["sha256//RMdtgTGiHHsUtrXhnqGuppmOCwzqYFVzkMt6AnEKkQ="],
+              "expires": "2030-01-01T00:00:00Z", "mode": "report-only", "reportUris": ["https://reports.exchange.test/"]}]}}
+            """;
+        var configuration = PinningConfigurationJson.Parse(document);
+        using var written = JsonDocument.Parse(PinningConfigurationJsonWriter.Write(configuration));
+        var pinning = written.RootElement.GetProperty(PinningConfigurationKeys.Pinning);
+        Assert.Equal(PinningConfigurationKeys.DocumentKeys.Order(StringComparer.Ordinal), pinning.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(PinningConfigurationKeys.PolicyKeys.Order(StringComparer.Ordinal), pinning.GetProperty(PinningConfigurationKeys.Policies)[0].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+}

@@ -85,6 +85,14 @@ internal sealed class PinningPolicyMonitor
                 return [];
             }
 
+            if (state is { Rejected: null } && options.ConfigurationErrors.Count == 0 && options.Configuration.Equals(state.Source.Configuration))
+            {
+                // A reload that changes nothing (the file saved again, a key elsewhere in appsettings.json edited) is no
+                // change: the same policy object stays, so pooled connections are not judged again and nothing is logged.
+                Volatile.Write(ref _state, state with { Source = options });
+                return [];
+            }
+
             IReadOnlyList<string> errors;
             try
             {

@@ -113,7 +113,7 @@ public static class AndroidNetworkSecurityConfig
         return new AndroidNscReader(sourceName, warnings, now).Read(xml);
     }
 
-    private static void Warn(IList<string> warnings, string where, IList<string>? values, string what, string consequence)
+    private static void Warn(IList<string> warnings, string where, IReadOnlyList<string>? values, string what, string consequence)
     {
         if (values is { Count: > 0 })
         {

@@ -122,6 +122,22 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_SameContent_IsNoChange()
+    {
+        await using var host = await PinnedHost.StartAsync(Pinned(_pki.Root.Pin), _pki);
+        var pinner = host.Services.GetRequiredService<CertificatePinning>().Pinner;
+        var before = pinner.Policy;
+
+        host.Reload(Pinned(_pki.Root.Pin));
+        Assert.Same(before, pinner.Policy);
+        Assert.DoesNotContain(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 4);
+
+        host.Reload(Pinned(_pki.Intermediate.Pin));
+        Assert.NotSame(before, pinner.Policy);
+        Assert.Contains(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 4);
+    }
+
+    [Fact]
     public async Task Reload_NewPinsForNewConnections_BadReloadKeepsLastGood()
     {
         await using var genuine = await KestrelExchange.StartAsync(_pki.Leaf, _pki.GenuineChain());

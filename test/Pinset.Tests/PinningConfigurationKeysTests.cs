@@ -33,4 +33,19 @@ public sealed class PinningConfigurationKeysTests
         Assert.Equal(PinningConfigurationKeys.DocumentKeys.Order(StringComparer.Ordinal), pinning.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(PinningConfigurationKeys.PolicyKeys.Order(StringComparer.Ordinal), pinning.GetProperty(PinningConfigurationKeys.Policies)[0].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Configuration_EqualByContent_NotByListInstance()
+    {
+        HostPolicyConfiguration Policy(string pin) => new() { Hosts = ["api.exchange.test"], Pins = [pin, TestPki.BackupPin.ToString()], Mode = PinningModeNames.ReportOnly };
+        var first = new PinningConfiguration { Policies = [Policy("sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")] };
+        var same = new PinningConfiguration { Policies = [Policy("sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")] };
+        var other = new PinningConfiguration { Policies = [Policy("sha256//RMdtgTGiHHsUtrXhnqGuppmOCwzqYFVzkMt6AnEKkQ=")] };
+
+        Assert.Equal(first, same);
+        Assert.Equal(first.GetHashCode(), same.GetHashCode());
+        Assert.NotEqual(first, other);
+        Assert.NotEqual(first, first with { RequirePinnedHosts = true });
+        Assert.NotEqual(first.Policies[0], first.Policies[0] with { Mode = null });
+    }
 }

@@ -4,16 +4,16 @@ namespace Pinset;
 public sealed record HostPolicyConfiguration
 {
     /// <summary>Host patterns: <c>api.example.com</c>, <c>*.example.com</c> (one more label) or <c>**.example.com</c> (any depth). Required.</summary>
-    public IList<string> Hosts { get; init; } = [];
+    public IReadOnlyList<string> Hosts { get; init; } = [];
 
     /// <summary>Public-key pins, <c>sha256/&lt;base64&gt;</c> (curl's and HPKP's forms are accepted too).</summary>
-    public IList<string> Pins { get; init; } = [];
+    public IReadOnlyList<string> Pins { get; init; } = [];
 
     /// <summary>Certificate pins: SHA-256 fingerprints of whole certificates, hex with or without colons.</summary>
-    public IList<string> Certificates { get; init; } = [];
+    public IReadOnlyList<string> Certificates { get; init; } = [];
 
     /// <summary>Public-key pins that are refused wherever they appear in the validated chain, even when another pin matches.</summary>
-    public IList<string> BannedPins { get; init; } = [];
+    public IReadOnlyList<string> BannedPins { get; init; } = [];
 
     /// <summary>
     /// When the policy stops being enforced, as an ISO 8601 instant with an offset (<c>2027-06-30T00:00:00Z</c>) or a date
@@ -25,5 +25,34 @@ public sealed record HostPolicyConfiguration
     public string? Mode { get; init; }
 
     /// <summary>Absolute http or https URIs that pin-violation reports are sent to.</summary>
-    public IList<string> ReportUris { get; init; } = [];
+    public IReadOnlyList<string> ReportUris { get; init; } = [];
+
+    /// <summary>Equal when every list holds the same strings in the same order and the texts are the same (ordinal): a reload that changes nothing is no change.</summary>
+    public bool Equals(HostPolicyConfiguration? other) =>
+        other is not null
+        && Hosts.SequenceEqual(other.Hosts, StringComparer.Ordinal)
+        && Pins.SequenceEqual(other.Pins, StringComparer.Ordinal)
+        && Certificates.SequenceEqual(other.Certificates, StringComparer.Ordinal)
+        && BannedPins.SequenceEqual(other.BannedPins, StringComparer.Ordinal)
+        && string.Equals(Expires, other.Expires, StringComparison.Ordinal)
+        && string.Equals(Mode, other.Mode, StringComparison.Ordinal)
+        && ReportUris.SequenceEqual(other.ReportUris, StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var list in new[] { Hosts, Pins, Certificates, BannedPins, ReportUris })
+        {
+            hash.Add(list.Count);
+            foreach (var item in list)
+            {
+                hash.Add(item, StringComparer.Ordinal);
+            }
+        }
+
+        hash.Add(Expires, StringComparer.Ordinal);
+        hash.Add(Mode, StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
 }

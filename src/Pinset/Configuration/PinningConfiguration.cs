@@ -8,11 +8,28 @@ namespace Pinset;
 public sealed record PinningConfiguration
 {
     /// <summary>The policies, each a set of host patterns with their pins. At least one is required.</summary>
-    public IList<HostPolicyConfiguration> Policies { get; init; } = [];
+    public IReadOnlyList<HostPolicyConfiguration> Policies { get; init; } = [];
 
     /// <summary>
     /// When true, a connection to a host that no policy matches is refused instead of passing unpinned.
     /// Default: false.
     /// </summary>
     public bool RequirePinnedHosts { get; init; }
+
+    /// <summary>Equal when the policies are equal in order and <see cref="RequirePinnedHosts"/> is the same: a reload that changes nothing is no change.</summary>
+    public bool Equals(PinningConfiguration? other) =>
+        other is not null && RequirePinnedHosts == other.RequirePinnedHosts && Policies.SequenceEqual(other.Policies);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(RequirePinnedHosts);
+        foreach (var policy in Policies)
+        {
+            hash.Add(policy);
+        }
+
+        return hash.ToHashCode();
+    }
 }

@@ -60,7 +60,7 @@ public static class PinningConfigurationJsonWriter
         json.WriteEndObject();
     }
 
-    private static void WriteArray(Utf8JsonWriter json, string name, IList<string>? values, bool always)
+    private static void WriteArray(Utf8JsonWriter json, string name, IReadOnlyList<string>? values, bool always)
     {
         if (!always && (values is null || values.Count == 0))
         {

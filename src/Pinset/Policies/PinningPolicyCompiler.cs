@@ -73,7 +73,7 @@ internal static class PinningPolicyCompiler
         $"pinning.policies[{index}]" + (configuration.Hosts is { Count: > 0 } hosts ? $" ('{string.Join("', '", hosts)}')" : string.Empty);
 
     /// <summary>The valid pins, each once, in the order given; an error for each invalid one.</summary>
-    private static SpkiPin[] ParsePins(IList<string>? values, Action<string> error)
+    private static SpkiPin[] ParsePins(IReadOnlyList<string>? values, Action<string> error)
     {
         var pins = new SpkiPin[values?.Count ?? 0];
         int count = 0;
@@ -93,7 +93,7 @@ internal static class PinningPolicyCompiler
     }
 
     /// <summary>As <see cref="ParsePins"/>, for certificate fingerprints.</summary>
-    private static CertificateFingerprint[] ParseCertificates(IList<string>? values, Action<string> error)
+    private static CertificateFingerprint[] ParseCertificates(IReadOnlyList<string>? values, Action<string> error)
     {
         var certificates = new CertificateFingerprint[values?.Count ?? 0];
         int count = 0;
@@ -173,7 +173,7 @@ internal static class PinningPolicyCompiler
         return null;
     }
 
-    private static Uri[] ParseReportUris(IList<string>? values, Action<string> error)
+    private static Uri[] ParseReportUris(IReadOnlyList<string>? values, Action<string> error)
     {
         var uris = new Uri[values?.Count ?? 0];
         int count = 0;

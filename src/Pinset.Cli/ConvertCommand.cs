@@ -85,26 +85,8 @@ internal static class ConvertCommand
     /// </summary>
     private static List<string> Validate(PinningConfiguration configuration)
     {
-        PinningPolicy.Create(configuration with { Policies = [.. configuration.Policies.Select(p => p with { Mode = PinningModeNames.ReportOnly })] });
-        var warnings = new List<string>();
-        for (int i = 0; i < configuration.Policies.Count; i++)
-        {
-            var policy = configuration.Policies[i];
-            if (policy.Mode != PinningModeNames.ReportOnly && policy.Pins.Concat(policy.Certificates).Distinct().Count() < 2)
-            {
-                warnings.Add($"pinning.policies[{i}] ('{string.Join("', '", policy.Hosts)}') is enforced with one pin; Pinset refuses to load it until a backup pin is added.");
-            }
-        }
-
-        // The mode the document asked for is checked too: 'report-only' was substituted above only to waive the backup rule.
-        foreach (var policy in configuration.Policies)
-        {
-            if (policy.Mode is not null and not PinningModeNames.Enforce and not PinningModeNames.ReportOnly)
-            {
-                throw new PinningConfigurationException($"'mode' is '{policy.Mode}'; expected 'enforce' or 'report-only'.");
-            }
-        }
-
-        return warnings;
+        var backup = new List<string>();
+        PinningPolicy.CreateWaivingBackupRule(configuration, backup);
+        return [.. backup.Select(rule => $"Pinset refuses to load the converted policy until a backup pin is added: {rule}")];
     }
 }

@@ -27,18 +27,14 @@ internal static class VerifyCommand
 
             var pinning = file is not null
                 ? await PolicyFile.LoadAsync(file, output, cancel).ConfigureAwait(false)
-                : PinningPolicy.Create(new()
-                {
-                    // One pin is a fair question for verify; report-only waives the backup rule, and the verdict below is the enforced one.
-                    Policies = [new HostPolicyConfiguration { Hosts = [.. servers.Select(s => settings.Sni ?? s.Host).Distinct()], Pins = [.. given.Select(p => SpkiPin.Parse(p).ToString())], Mode = given.Length == 1 ? PinningModeNames.ReportOnly : null }],
-                });
+                : GivenPins(servers.Select(s => settings.Sni ?? s.Host).Distinct(), given.Select(SpkiPin.Parse));
             var pinner = new CertificatePinner(pinning, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time });
             var verdicts = new List<Verdict>();
             foreach (var server in servers)
             {
                 try
                 {
-                    verdicts.Add(Verdict.Of(server, await TlsProbe.ProbeAsync(server, settings, pinner, cancel).ConfigureAwait(false), pinsGiven: file is null));
+                    verdicts.Add(Verdict.Of(server, await TlsProbe.ProbeAsync(server, settings, pinner, cancel).ConfigureAwait(false)));
                 }
                 catch (CliException ex) when (ex.ExitCode == ExitCodes.ConnectFailed && servers.Count > 1)
                 {
@@ -74,13 +70,34 @@ internal static class VerifyCommand
         return command;
     }
 
+    /// <summary>
+    /// The policy of pins given on the command line: enforced, for the targets' names. One pin is a fair question for
+    /// verify, so the builder's backup-pin warning is not a concern here (verify deploys nothing).
+    /// </summary>
+    private static PinningPolicy GivenPins(IEnumerable<string> hosts, IEnumerable<SpkiPin> pins)
+    {
+        var builder = new PinningPolicyBuilder();
+        builder.AddPolicy(policy =>
+        {
+            foreach (var host in hosts)
+            {
+                policy.ForHost(HostPattern.Parse(host));
+            }
+
+            foreach (var pin in pins)
+            {
+                policy.Pin(pin);
+            }
+        });
+        return builder.Build();
+    }
+
     /// <summary>One target's verdict: the probe and pin result, or why it could not be reached.</summary>
     private sealed record Verdict(ServerTarget Server, ProbeResult? Probe, PinValidationOutcome? Outcome, int Exit, string? Unreachable)
     {
-        public static Verdict Of(ServerTarget server, ProbeResult probe, bool pinsGiven)
+        public static Verdict Of(ServerTarget server, ProbeResult probe)
         {
-            var result = probe.Pinning!;
-            var outcome = pinsGiven && result.Outcome == PinValidationOutcome.ReportOnlyMismatch ? result.EnforcedOutcome!.Value : result.Outcome;
+            var outcome = probe.Pinning!.Outcome;
             int exit = outcome switch
             {
                 PinValidationOutcome.PinMatched or PinValidationOutcome.PolicyExpired => ExitCodes.Success,
@@ -116,9 +133,9 @@ internal static class VerifyCommand
             }
 
             var block = result.ToString();
-            if (result.Outcome == PinValidationOutcome.ReportOnlyMismatch && file is null)
+            if (result.Outcome == PinValidationOutcome.PinMismatch && file is null)
             {
-                // The one-pin policy is verify's own device; the user gave pins, not a policy, so the block speaks of pins.
+                // The policy of given pins is verify's own device; the user gave pins, not a policy, so the block speaks of pins.
                 var lines = block.Split('\n').Skip(1).Where(l => !l.StartsWith("  Policy:", StringComparison.Ordinal));
                 block = "Certificate pinning failure! No given pin is in the validated chain.\n" + string.Join('\n', lines);
             }

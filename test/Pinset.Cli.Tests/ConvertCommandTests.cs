@@ -120,7 +120,7 @@ public sealed class ConvertCommandTests : IDisposable
         File.WriteAllText(xml, $"""<network-security-config><domain-config><domain>api.exchange.com</domain><pin-set><pin digest="SHA-256">{PinA.ToBase64()}</pin></pin-set></domain-config></network-security-config>""");
         var run = await CliRunner.RunAsync("convert", xml, "--to", "json");
         Assert.Equal(0, run.Exit);
-        Assert.Contains("is enforced with one pin", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Pinset refuses to load the converted policy until a backup pin is added: pinning.policies[0]", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,7 +74,10 @@ public sealed class PinningPolicy
         return Build(PinningConfigurationJson.Read(json, sourceName, errors), errors);
     }
 
-    private static PinningPolicy Build(PinningConfiguration configuration, List<string> errors)
+    /// <summary>As <see cref="Create"/>, with the backup-pin rule reported in <paramref name="backupWarnings"/> rather than refused: for tools that convert policies.</summary>
+    internal static PinningPolicy CreateWaivingBackupRule(PinningConfiguration configuration, List<string> backupWarnings) => Build(configuration, [], backupWarnings);
+
+    private static PinningPolicy Build(PinningConfiguration configuration, List<string> errors, List<string>? backupWarnings = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var policies = new List<HostPolicy>();
@@ -85,12 +88,18 @@ public sealed class PinningPolicy
 
         for (int i = 0; i < (configuration.Policies?.Count ?? 0); i++)
         {
-            if (PinningPolicyCompiler.Compile(i, configuration.Policies![i], errors) is { } policy)
+            if (PinningPolicyCompiler.Compile(i, configuration.Policies![i], errors, backupWarnings) is { } policy)
             {
                 policies.Add(policy);
             }
         }
 
+        return Assemble(policies, configuration.RequirePinnedHosts, errors, index => $"pinning.policies[{index}]");
+    }
+
+    /// <summary>The policy of checked host policies: each host pattern in one policy only; every error at once.</summary>
+    internal static PinningPolicy Assemble(List<HostPolicy> policies, bool requirePinnedHosts, List<string> errors, Func<int, string> name)
+    {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var policy in policies)
         {
@@ -99,14 +108,14 @@ public sealed class PinningPolicy
                 if (!seen.TryAdd(pattern.ToString(), policy.Index))
                 {
                     errors.Add(seen[pattern.ToString()] == policy.Index
-                        ? $"pinning.policies[{policy.Index}]: host pattern '{pattern}' is listed twice."
-                        : $"pinning.policies[{policy.Index}]: host pattern '{pattern}' is already in pinning.policies[{seen[pattern.ToString()]}]; each pattern belongs to one policy.");
+                        ? $"{name(policy.Index)}: host pattern '{pattern}' is listed twice."
+                        : $"{name(policy.Index)}: host pattern '{pattern}' is already in {name(seen[pattern.ToString()])}; each pattern belongs to one policy.");
                 }
             }
         }
 
         return errors.Count == 0
-            ? new PinningPolicy([.. policies], configuration.RequirePinnedHosts)
+            ? new PinningPolicy([.. policies], requirePinnedHosts)
             : throw new PinningConfigurationException(errors);
     }
 

@@ -7,7 +7,11 @@ namespace Pinset;
 /// </summary>
 internal static class PinningPolicyCompiler
 {
-    public static HostPolicy? Compile(int index, HostPolicyConfiguration? configuration, List<string> errors)
+    /// <summary>
+    /// The policy, or null with its errors added. With <paramref name="backupWarnings"/>, the backup-pin rule is a
+    /// warning added there instead of an error (for tools that convert policies, which must not refuse to show one).
+    /// </summary>
+    public static HostPolicy? Compile(int index, HostPolicyConfiguration? configuration, List<string> errors, List<string>? backupWarnings = null)
     {
         if (configuration is null)
         {
@@ -43,28 +47,50 @@ internal static class PinningPolicyCompiler
         var mode = ParseMode(configuration.Mode, Error);
         var expires = ParseExpiry(configuration.Expires, Error);
         var reportUris = ParseReportUris(configuration.ReportUris, Error);
+        int given = (configuration.Pins?.Count ?? 0) + (configuration.Certificates?.Count ?? 0);
+        var draft = new Draft(Trimmed(patterns, patternCount), pins, certificates, banned, expires, mode, reportUris, given);
+        return backupWarnings is null
+            ? Finish(index, draft, Error, errors, before, backupPinIsAnError: true)
+            : Finish(index, draft, Error, errors, before, backupPinIsAnError: false, message => backupWarnings.Add($"{Where(index, configuration)}: {message}"));
+    }
 
-        foreach (var pin in pins)
+    /// <summary>A policy's typed parts, from a configuration's text or from <see cref="PinningPolicyBuilder"/>; pins deduplicated, <paramref name="Given"/> counting repeats.</summary>
+    internal sealed record Draft(HostPattern[] Hosts, SpkiPin[] Pins, CertificateFingerprint[] Certificates, SpkiPin[] Banned, DateTimeOffset? Expires, PinningMode Mode, Uri[] ReportUris, int Given);
+
+    /// <summary>
+    /// The checks on a policy's typed parts, the same whether they were read or built: pins both pinned and banned, no
+    /// pins, and the backup-pin rule, which is an error for a configuration and, for a builder, a warning its caller sees.
+    /// </summary>
+    internal static HostPolicy? Finish(int index, Draft draft, Action<string> error, List<string> errors, int before, bool backupPinIsAnError, Action<string>? warn = null)
+    {
+        foreach (var pin in draft.Pins)
         {
-            if (Contains(banned, banned.Length, pin))
+            if (Contains(draft.Banned, draft.Banned.Length, pin))
             {
-                Error($"Pin '{pin}' is both pinned and banned; remove it from one of 'pins' and 'bannedPins'.");
+                error($"Pin '{pin}' is both pinned and banned; remove it from one of 'pins' and 'bannedPins'.");
             }
         }
 
-        int distinct = pins.Length + certificates.Length;
-        int given = (configuration.Pins?.Count ?? 0) + (configuration.Certificates?.Count ?? 0);
-        if (given == 0)
+        int distinct = draft.Pins.Length + draft.Certificates.Length;
+        if (draft.Given == 0)
         {
-            Error("'pins' and 'certificates' are both empty; a policy needs the pins that satisfy it.");
+            error("'pins' and 'certificates' are both empty; a policy needs the pins that satisfy it.");
         }
-        else if (mode == PinningMode.Enforce && distinct < 2 && errors.Count == before)
+        else if (draft.Mode == PinningMode.Enforce && distinct < 2 && errors.Count == before)
         {
-            Error($"An enforced policy needs at least two distinct pins, one of them a backup key that is not in the chain today, so that a key rotation cannot lock clients out; it has {distinct}{(given > distinct ? $" ({given} given, some repeated)" : string.Empty)}. Add a backup pin ('pinset backup-key' makes one), or set 'mode' to 'report-only' while you roll out.");
+            var rule = $"An enforced policy needs at least two distinct pins, one of them a backup key that is not in the chain today, so that a key rotation cannot lock clients out; it has {distinct}{(draft.Given > distinct ? $" ({draft.Given} given, some repeated)" : string.Empty)}. Add a backup pin ('pinset backup-key' makes one), or set 'mode' to 'report-only' while you roll out.";
+            if (backupPinIsAnError)
+            {
+                error(rule);
+            }
+            else
+            {
+                warn?.Invoke(rule);
+            }
         }
 
         return errors.Count == before
-            ? new HostPolicy(index, Trimmed(patterns, patternCount), pins, certificates, banned, expires, mode, reportUris)
+            ? new HostPolicy(index, draft.Hosts, draft.Pins, draft.Certificates, draft.Banned, draft.Expires, draft.Mode, draft.ReportUris)
             : null;
     }
 
@@ -113,7 +139,7 @@ internal static class PinningPolicyCompiler
     }
 
     /// <summary>The first <paramref name="count"/> items; a plain copy, since the framework's slicing of an array of Pinset's structs is compiled on first use.</summary>
-    private static T[] Trimmed<T>(T[] items, int count)
+    internal static T[] Trimmed<T>(T[] items, int count)
     {
         if (count == items.Length)
         {
@@ -129,7 +155,7 @@ internal static class PinningPolicyCompiler
         return trimmed;
     }
 
-    private static bool Contains<T>(T[] items, int count, T value)
+    internal static bool Contains<T>(T[] items, int count, T value)
         where T : IEquatable<T>
     {
         for (int i = 0; i < count; i++)

@@ -15,6 +15,25 @@ internal static class PolicyAndReportingExamples
         return policy;
     }
 
+    public static CertificatePinner Builder()
+    {
+        // <example:policy-builder>
+        var builder = new PinningPolicyBuilder();
+        builder.AddPolicy(policy => policy
+            .ForHost(HostPattern.Parse("api.exchange.com"))
+            .ForHost(HostPattern.Parse("*.ws.exchange.com"))
+            .Pin(SpkiPin.Parse("sha256/jQJTbIh0grw0/1TkHSumWb+Fs0Ggogr621gT3PvPKG0="))  // the issuing CA's key
+            .Pin(SpkiPin.Parse("sha256/7HIpactkIAq2Y49orFOOQKurWxmmSFZhBCoQYcRhJ3Y="))  // the backup key, kept offline
+            .ReportTo(new Uri("https://reports.exchange.com/pinning")));
+        var pinner = new CertificatePinner(builder.Build());
+        foreach (var warning in builder.Warnings)
+        {
+            Console.Error.WriteLine(warning);
+        }
+        // </example>
+        return pinner;
+    }
+
     public static void Reporting(HostApplicationBuilder builder)
     {
         // <example:reporting-options>

@@ -109,42 +109,50 @@ internal sealed class TunnelServer
         }
     }
 
-    private async Task AcceptAsync(Socket listener, TunnelRoute route, TunnelPolicy policy, CancellationToken stop, CancellationToken abort)
-    {
-        while (!stop.IsCancellationRequested)
+    /// <summary>
+    /// Accepts on a thread of its own with blocking calls, so each client socket is a blocking one (see
+    /// <see cref="TunnelSession"/>'s copy threads); stopping closes the listener, which ends the wait.
+    /// </summary>
+    private Task AcceptAsync(Socket listener, TunnelRoute route, TunnelPolicy policy, CancellationToken stop, CancellationToken abort) =>
+        Task.Factory.StartNew(() =>
         {
-            Socket client;
-            try
+            using var closing = stop.Register(listener.Dispose);
+            while (!stop.IsCancellationRequested)
             {
-                client = await listener.AcceptAsync(stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // Out of file descriptors, say: the listener stays, and the next accept is tried after a pause.
-                _context.Log.Error("accept-failed", null, $"Accepting a connection on {ListenAddress.Display(route.Listen)} failed: {ex.Message}");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), _context.Time, CancellationToken.None).ConfigureAwait(false);
-                continue;
-            }
+                Socket client;
+                try
+                {
+                    client = listener.Accept();
+                }
+                catch (Exception ex) when (stop.IsCancellationRequested && ex is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+                catch (SocketException ex)
+                {
+                    // Out of file descriptors, say: the listener stays, and the next accept is tried after a pause.
+                    _context.Log.Error("accept-failed", null, $"Accepting a connection on {ListenAddress.Display(route.Listen)} failed: {ex.Message}");
+                    stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
+                    continue;
+                }
 
-            client.NoDelay = true;
-            TunnelContext.KeepAlive(client);
-            long id = Interlocked.Increment(ref _nextId);
-            var session = new TunnelSession(id, client, route, _context);
-            _sessions[id] = Task.Run(async () =>
-            {
-                await session.RunAsync(policy, abort).ConfigureAwait(false);
-                _sessions.TryRemove(id, out _);
-            }, CancellationToken.None);
-        }
-    }
+                client.NoDelay = true;
+                TunnelContext.KeepAlive(client);
+                long id = Interlocked.Increment(ref _nextId);
+                var session = new TunnelSession(id, client, route, _context);
+                _sessions[id] = Task.Run(
+                    async () =>
+                    {
+                        await session.RunAsync(policy, abort).ConfigureAwait(false);
+                        _sessions.TryRemove(id, out _);
+                    },
+                    CancellationToken.None);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private async Task DrainAsync(CancellationTokenSource abort)
     {
-        var open = _sessions.Values.ToArray();
+        var open = _sessions.Values.Where(t => !t.IsCompleted).ToArray();
         if (open.Length == 0)
         {
             _context.Log.Info("stopped", null, "Stopped: no new connections are accepted, and no session was open.");

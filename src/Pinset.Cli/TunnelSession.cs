@@ -16,8 +16,8 @@ namespace Pinset.Cli;
 /// </summary>
 internal sealed class TunnelSession
 {
-    /// <summary>One TLS record's worth: each direction holds one such buffer while it copies.</summary>
-    private const int BufferSize = 16 * 1024;
+    /// <summary>Two TLS records' worth: each direction holds one such buffer while it copies.</summary>
+    private const int BufferSize = 32 * 1024;
 
     private const int ToServer = 0;
 
@@ -65,9 +65,14 @@ internal sealed class TunnelSession
             report = upstream.Report;
             ending = await ForwardAsync(upstream.Tls, upstream.Socket, abort).ConfigureAwait(false);
         }
-        catch (Exception ex) when (abort.IsCancellationRequested && ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception) when (abort.IsCancellationRequested)
         {
             ending = "cut: the tunnel stopped before the session ended (--drain-timeout)";
+        }
+        catch (Exception ex)
+        {
+            // A session never takes the tunnel down: whatever went wrong ends this one connection, said in its closing line.
+            ending = $"ended by an unexpected error ({ex.GetType().Name}: {ex.Message})";
         }
         finally
         {
@@ -88,7 +93,7 @@ internal sealed class TunnelSession
         Stream stream;
         try
         {
-            stream = await ServerConnector.ConnectAsync(_route.Target, settings, timeout.Token, abort).ConfigureAwait(false);
+            stream = await ServerConnector.ConnectAsync(_route.Target, settings, timeout.Token, abort, blocking: true).ConfigureAwait(false);
         }
         catch (CliException ex)
         {
@@ -104,7 +109,14 @@ internal sealed class TunnelSession
         var options = new SslClientAuthenticationOptions { TargetHost = _route.TlsName }.UseCertificatePinning(pinner);
         try
         {
-            await tls.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
+            // A blocking handshake on a blocking socket keeps it blocking for the copy threads (see ServerConnector);
+            // the timeout and the drain's cut close the socket, which ends it.
+            using (timeout.Token.Register(() => (socket ?? (IDisposable)stream).Dispose()))
+            {
+                await Task.Run(() => tls.AuthenticateAsClient(options), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            timeout.Token.ThrowIfCancellationRequested();
         }
         catch (PinValidationException ex)
         {
@@ -112,10 +124,10 @@ internal sealed class TunnelSession
             Log.Error("pin-refused", _id, $"Session {_id} refused: {_route.Target} failed the pin check; the client's connection is closed and nothing was sent to the server.\n{ex.Result}");
             return new Upstream(null, null, _context.ReportAsync(ex.Result, _route, _id, abort));
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException && !abort.IsCancellationRequested)
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException && !abort.IsCancellationRequested)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            Log.Error("handshake-failed", _id, ex is OperationCanceledException
+            Log.Error("handshake-failed", _id, timeout.IsCancellationRequested
                 ? $"Session {_id}: the TLS handshake with '{_route.Target}' did not finish within {Duration.Describe(settings.Timeout)} (--timeout); the client's connection is closed."
                 : $"Session {_id}: the TLS handshake with '{_route.Target}' failed: {ex.Message} The client's connection is closed.");
             return new Upstream(null, null, Task.CompletedTask);
@@ -146,18 +158,28 @@ internal sealed class TunnelSession
     private async Task<string> ForwardAsync(SslStream tls, Socket? upstreamSocket, CancellationToken abort)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        await using var client = new NetworkStream(_client, ownsSocket: false);
-        var toServer = CopyAsync(client, tls, ToServer, async () =>
+
+        // Cutting a session (a failed side, the idle limit, the drain time) closes both sockets: a blocked read returns.
+        using var cut = session.Token.Register(() =>
+        {
+            _client.Dispose();
+            if (upstreamSocket is null)
+            {
+                tls.Dispose();
+            }
+            else
+            {
+                upstreamSocket.Dispose();
+            }
+        });
+        using var client = new NetworkStream(_client, ownsSocket: false);
+        var toServer = CopyOnThread(client, tls, ToServer, () =>
         {
             // The client will send no more: close_notify, then the TCP write side; the server may go on answering.
-            await tls.ShutdownAsync().ConfigureAwait(false);
+            tls.ShutdownAsync().GetAwaiter().GetResult();
             upstreamSocket?.Shutdown(SocketShutdown.Send);
-        }, session.Token);
-        var toClient = CopyAsync(tls, client, ToClient, () =>
-        {
-            _client.Shutdown(SocketShutdown.Send);
-            return ValueTask.CompletedTask;
-        }, session.Token);
+        });
+        var toClient = CopyOnThread(tls, client, ToClient, () => _client.Shutdown(SocketShutdown.Send));
         var idle = _context.IdleTimeout is { } limit ? WatchIdleAsync(limit, session) : Task.CompletedTask;
 
         var first = await Task.WhenAny(toServer, toClient).ConfigureAwait(false);
@@ -170,7 +192,7 @@ internal sealed class TunnelSession
         {
             await Task.WhenAll(toServer, toClient).ConfigureAwait(false);
         }
-        catch (Exception) when (toServer.IsFaulted || toClient.IsFaulted || session.IsCancellationRequested)
+        catch (Exception) when (toServer.IsFaulted || toClient.IsFaulted)
         {
             // Said below.
         }
@@ -191,26 +213,56 @@ internal sealed class TunnelSession
             return $"closed: nothing moved either way for {Duration.Describe(_context.IdleTimeout!.Value)} (--idle-timeout)";
         }
 
-        var failure = new[] { (toServer, "the client's side"), (toClient, $"the side of {_route.Target}") }.FirstOrDefault(f => f.Item1.IsFaulted);
-        return failure.Item1 is null ? "closed by both sides" : $"ended: {failure.Item2} failed ({Reason(failure.Item1.Exception!.GetBaseException())})";
+        var failed = toServer.IsFaulted ? (toServer, "the client's side") : toClient.IsFaulted ? (toClient, $"the side of {_route.Target}") : default;
+        return failed.Item1 is null ? "closed by both sides" : $"ended: {failed.Item2} failed ({Reason(failed.Item1.Exception!.GetBaseException())})";
     }
 
-    private async Task CopyAsync(Stream from, Stream to, int direction, Func<ValueTask> endOfStream, CancellationToken cancel)
+    /// <summary>
+    /// Copies one direction on a thread of its own, with blocking reads and writes: the thread wakes when the kernel has
+    /// data and writes it on at once, with no hop through the thread pool, which is what keeps a tunnel's added latency
+    /// near stunnel's. Each read waits for the previous write to complete (back-pressure), so a direction holds one buffer.
+    /// </summary>
+    private Task CopyOnThread(Stream from, Stream to, int direction, Action endOfStream)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    Copy(from, to, direction, endOfStream);
+                    done.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex);
+                }
+            },
+            maxStackSize: 256 * 1024)
+        {
+            IsBackground = true,
+            Name = direction == ToServer ? "tunnel to server" : "tunnel to client",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Copy(Stream from, Stream to, int direction, Action endOfStream)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             while (true)
             {
-                int read = await from.ReadAsync(buffer.AsMemory(0, BufferSize), cancel).ConfigureAwait(false);
+                int read = from.Read(buffer, 0, BufferSize);
                 if (read == 0)
                 {
-                    await endOfStream().ConfigureAwait(false);
+                    endOfStream();
                     return;
                 }
 
                 Volatile.Write(ref _lastActivity, _context.Time.GetTimestamp());
-                await to.WriteAsync(buffer.AsMemory(0, read), cancel).ConfigureAwait(false);
+                to.Write(buffer, 0, read);
                 Interlocked.Add(ref direction == ToServer ? ref _toServer : ref _toClient, read);
             }
         }

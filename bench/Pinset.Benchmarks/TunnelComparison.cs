@@ -98,10 +98,7 @@ internal static class TunnelComparison
     {
         await using var stream = await PlainAsync(port);
         var start = Stopwatch.GetTimestamp();
-        var head = new byte[9];
-        head[0] = (byte)'U';
-        BinaryPrimitives.WriteInt64LittleEndian(head.AsSpan(1), bytes);
-        await stream.WriteAsync(head);
+        await AskAsync(stream, 'U', bytes);
         var chunk = new byte[64 * 1024];
         for (long left = bytes; left > 0; left -= chunk.Length)
         {
@@ -119,10 +116,7 @@ internal static class TunnelComparison
     {
         await using var stream = await PlainAsync(port);
         var start = Stopwatch.GetTimestamp();
-        var head = new byte[9];
-        head[0] = (byte)'D';
-        BinaryPrimitives.WriteInt64LittleEndian(head.AsSpan(1), bytes);
-        await stream.WriteAsync(head);
+        await AskAsync(stream, 'D', bytes);
         var buffer = new byte[64 * 1024];
         long total = 0;
         while (total < bytes && await stream.ReadAsync(buffer) is var read and > 0)
@@ -132,6 +126,15 @@ internal static class TunnelComparison
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return total == bytes ? seconds : throw new InvalidOperationException($"The download ended after {total} of {bytes} bytes.");
+    }
+
+    /// <summary>The server's command: 'U' or 'D' and the number of bytes.</summary>
+    private static async Task AskAsync(Stream stream, char command, long bytes)
+    {
+        var head = new byte[9];
+        head[0] = (byte)command;
+        BinaryPrimitives.WriteInt64LittleEndian(head.AsSpan(1), bytes);
+        await stream.WriteAsync(head);
     }
 
     /// <summary>A session's round trips of a 64-byte message, each one's microseconds added to <paramref name="samples"/>.</summary>
@@ -229,21 +232,18 @@ internal static class TunnelComparison
     /// <summary>The TLS server behind both tunnels: 'U' + length (count what arrives, answer the count), 'D' + length (send that many bytes), 'E' (echo).</summary>
     private sealed class BenchServer : IAsyncDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly SslStreamCertificateContext _context;
         private readonly X509Certificate2Collection _roots;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _accepting;
+        private readonly LoopbackSocketServer _server;
 
         public BenchServer(TestPki pki)
         {
             _context = SslStreamCertificateContext.Create(pki.Leaf, [pki.Intermediate.Certificate], offline: true);
             _roots = [pki.Root.Certificate];
-            _listener.Start(1024);
-            _accepting = AcceptAsync();
+            _server = new LoopbackSocketServer((client, _, stop) => ServeAsync(client, stop));
         }
 
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+        public int Port => _server.Port;
 
         /// <summary>A TLS session straight to the server, validated to the same root: the round trip without a tunnel.</summary>
         public async Task<Stream> DirectAsync()
@@ -255,71 +255,46 @@ internal static class TunnelComparison
             return tls;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _accepting;
-            _stop.Dispose();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-        private async Task AcceptAsync()
-        {
-            while (true)
-            {
-                Socket client;
-                try
-                {
-                    client = await _listener.AcceptSocketAsync(_stop.Token);
-                }
-                catch (Exception) when (_stop.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                client.NoDelay = true;
-                _ = ServeAsync(client);
-            }
-        }
-
-        private async Task ServeAsync(Socket client)
+        private async Task ServeAsync(Socket client, CancellationToken stop)
         {
             try
             {
                 await using var tls = new SslStream(new NetworkStream(client, ownsSocket: true));
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = _context }, _stop.Token);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = _context }, stop);
                 var command = new byte[1];
-                await tls.ReadExactlyAsync(command, _stop.Token);
+                await tls.ReadExactlyAsync(command, stop);
                 var buffer = new byte[64 * 1024];
                 if (command[0] == 'E')
                 {
-                    while (await tls.ReadAsync(buffer, _stop.Token) is var read and > 0)
+                    while (await tls.ReadAsync(buffer, stop) is var read and > 0)
                     {
-                        await tls.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                        await tls.WriteAsync(buffer.AsMemory(0, read), stop);
                     }
 
                     return;
                 }
 
                 var length = new byte[8];
-                await tls.ReadExactlyAsync(length, _stop.Token);
+                await tls.ReadExactlyAsync(length, stop);
                 long bytes = BinaryPrimitives.ReadInt64LittleEndian(length);
                 if (command[0] == 'U')
                 {
                     long total = 0;
-                    while (total < bytes && await tls.ReadAsync(buffer, _stop.Token) is var read and > 0)
+                    while (total < bytes && await tls.ReadAsync(buffer, stop) is var read and > 0)
                     {
                         total += read;
                     }
 
                     BinaryPrimitives.WriteInt64LittleEndian(length, total);
-                    await tls.WriteAsync(length, _stop.Token);
+                    await tls.WriteAsync(length, stop);
                 }
                 else
                 {
                     for (long left = bytes; left > 0; left -= buffer.Length)
                     {
-                        await tls.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), _stop.Token);
+                        await tls.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), stop);
                     }
                 }
 

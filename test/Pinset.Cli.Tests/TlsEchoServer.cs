@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -25,24 +24,20 @@ internal enum EchoMode
 /// </summary>
 internal sealed class TlsEchoServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly SslStreamCertificateContext _context;
     private readonly EchoMode _mode;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _connections = [];
     private readonly List<TaskCompletionSource<byte[]>> _received = [];
-    private readonly Task _accepting;
+    private readonly LoopbackSocketServer _server;
     private int _handshakes;
 
     public TlsEchoServer(X509Certificate2 leaf, IEnumerable<X509Certificate2> chain, EchoMode mode = EchoMode.Echo)
     {
         _context = SslStreamCertificateContext.Create(leaf, [.. chain.Where(c => c != leaf)], offline: true);
         _mode = mode;
-        _listener.Start(1024);
-        _accepting = AcceptAsync();
+        _server = new LoopbackSocketServer(ServeAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
 
     /// <summary>TLS handshakes completed.</summary>
     public int Handshakes => Volatile.Read(ref _handshakes);
@@ -53,67 +48,30 @@ internal sealed class TlsEchoServer : IAsyncDisposable
         return Slot(index).Task.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        Task[] open;
-        lock (_connections)
-        {
-            open = [.. _connections];
-        }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-        await Task.WhenAll(open);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        int index = 0;
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            client.NoDelay = true;
-            var served = ServeAsync(client, index++);
-            lock (_connections)
-            {
-                _connections.Add(served);
-            }
-        }
-    }
-
-    private async Task ServeAsync(Socket client, int index)
+    private async Task ServeAsync(Socket client, int index, CancellationToken stop)
     {
         using var received = new MemoryStream();
         try
         {
             await using var tls = new SslStream(new NetworkStream(client, ownsSocket: true));
-            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = _context }, _stop.Token);
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = _context }, stop);
             Interlocked.Increment(ref _handshakes);
             if (_mode == EchoMode.GreetAndHalfClose)
             {
-                await tls.WriteAsync("HELLO\n"u8.ToArray(), _stop.Token);
+                await tls.WriteAsync("HELLO\n"u8.ToArray(), stop);
                 await tls.ShutdownAsync();
                 client.Shutdown(SocketShutdown.Send);
             }
 
             var buffer = new byte[_mode == EchoMode.SlowEcho ? 1 : 16384];
-            while (await tls.ReadAsync(buffer, _stop.Token) is var read and > 0)
+            while (await tls.ReadAsync(buffer, stop) is var read and > 0)
             {
                 received.Write(buffer, 0, read);
                 if (_mode != EchoMode.GreetAndHalfClose)
                 {
-                    await tls.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                    await tls.WriteAsync(buffer.AsMemory(0, read), stop);
                 }
             }
 

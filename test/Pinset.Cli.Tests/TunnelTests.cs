@@ -287,6 +287,23 @@ public sealed class TunnelTests : IDisposable
         await tunnel.WaitForAsync("Session 2 refused");
     }
 
+    [Fact]
+    public async Task Json_EachLogLineIsOneJsonObjectWithItsEvent()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync([.. To(server.Port, GenuinePolicy()), "--json"]);
+        using (var client = await tunnel.ConnectAsync())
+        {
+            await RoundTripAsync(client, "json");
+        }
+
+        await tunnel.WaitForAsync("\"event\":\"session-closed\"");
+        var events = tunnel.Log.Split('\n').Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(["listening", "session-opened", "pin-passed", "session-closed"], events.Select(e => e.GetProperty("event").GetString()));
+        Assert.All(events.Skip(1), e => Assert.Equal(1, e.GetProperty("session").GetInt64()));
+        Assert.Contains("bytes back to the client", events[^1].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0.0.0.0:7000", "--listen '0.0.0.0:7000' is not a loopback address.")]
     [InlineData("192.0.2.1:7000", "add --dangerous-allow-remote-clients.")]

@@ -140,19 +140,25 @@ internal sealed class TunnelServer
                 TunnelContext.KeepAlive(client);
                 long id = Interlocked.Increment(ref _nextId);
                 var session = new TunnelSession(id, client, route, _context);
-                _sessions[id] = Task.Run(
+                var running = Task.Run(
                     async () =>
                     {
                         await session.RunAsync(policy, abort).ConfigureAwait(false);
                         _sessions.TryRemove(id, out _);
                     },
                     CancellationToken.None);
+                _sessions[id] = running;
+                if (running.IsCompleted)
+                {
+                    // It ended before it was added: removed here, so a day of short sessions leaves nothing behind.
+                    _sessions.TryRemove(id, out _);
+                }
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private async Task DrainAsync(CancellationTokenSource abort)
     {
-        var open = _sessions.Values.Where(t => !t.IsCompleted).ToArray();
+        var open = _sessions.Values.ToArray();
         if (open.Length == 0)
         {
             _context.Log.Info("stopped", null, "Stopped: no new connections are accepted, and no session was open.");

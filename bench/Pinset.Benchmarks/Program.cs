@@ -5,6 +5,7 @@ using Pinset.Benchmarks;
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- check [--quick]   (pinset check over many servers, in-process)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- coldstart [--quick]   (first pinned request of a fresh process)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- startup [--quick] [--pinset PATH]   (pinset pin FILE from a cold process, against openssl)
+// dotnet run -c Release --project bench/Pinset.Benchmarks -- tunnel [--quick]   (pinset tunnel against stunnel4, side by side on loopback)
 // (and "servers N DIR", for bench/check-scale.sh)
 if (args is ["servers", var count, var directory])
 {
@@ -25,6 +26,11 @@ if (args.Contains("startup"))
 {
     int path = Array.IndexOf(args, "--pinset");
     return await ToolStartup.RunAsync(args.Contains("--quick"), path >= 0 && path + 1 < args.Length ? args[path + 1] : null);
+}
+
+if (args.Contains("tunnel"))
+{
+    return await TunnelComparison.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Contains("e2e"))

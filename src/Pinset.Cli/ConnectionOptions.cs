@@ -44,7 +44,7 @@ internal sealed class ConnectionOptions
     }
 
     /// <summary>The CA certificates of a PEM bundle or a DER certificate, read once (a pipe or <c>/dev/stdin</c> can be read only once).</summary>
-    private static async Task<X509Certificate2Collection> ReadRootsAsync(string file, CliConsole console, CancellationToken cancel)
+    internal static async Task<X509Certificate2Collection> ReadRootsAsync(string file, CliConsole console, CancellationToken cancel)
     {
         var content = await console.Files.ReadAsync(file, "--ca-file a PEM file of CA certificates", cancel).ConfigureAwait(false);
         string name = InputFile.Display(file);

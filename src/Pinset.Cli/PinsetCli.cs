@@ -21,6 +21,7 @@ internal static class PinsetCli
             BackupKeyCommand.Create(output, json),
             BundleCommand.Create(output, json),
             DemoCommand.Create(output, json),
+            TunnelCommand.Create(output),
             CompletionCommand.Create(output),
         };
         root.Options.Add(json);

@@ -13,7 +13,12 @@ internal static class ServerConnector
 {
     private const int MaxProxyResponse = 16 * 1024;
 
-    public static async Task<Stream> ConnectAsync(ServerTarget target, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel)
+    /// <summary>
+    /// The connection to <paramref name="target"/>. With <paramref name="blocking"/>, a direct connection's socket is
+    /// connected with a blocking call and never used asynchronously here, so it stays a blocking socket: a thread that
+    /// reads it is woken by the kernel itself rather than through the runtime's event loop (the tunnel's copy threads).
+    /// </summary>
+    public static async Task<Stream> ConnectAsync(ServerTarget target, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel, bool blocking = false)
     {
         var (host, port) = settings.ConnectTos.Select(c => c.Apply(target.Host, target.Port)).FirstOrDefault(d => d is not null) ?? (target.Host, target.Port);
         var via = host == target.Host && port == target.Port ? string.Empty : $" (connecting to {new ServerTarget(host, port)} for --connect-to)";
@@ -37,11 +42,11 @@ internal static class ServerConnector
             }
         }
 
-        var direct = await ConnectSocketAsync(host, port, resolved, $"'{target}'{via}", settings, timeout, cancel).ConfigureAwait(false);
+        var direct = await ConnectSocketAsync(host, port, resolved, $"'{target}'{via}", settings, timeout, cancel, blocking).ConfigureAwait(false);
         return new NetworkStream(direct, ownsSocket: true);
     }
 
-    private static async Task<Socket> ConnectSocketAsync(string host, int port, ResolveEntry? resolved, string what, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel)
+    private static async Task<Socket> ConnectSocketAsync(string host, int port, ResolveEntry? resolved, string what, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel, bool blocking = false)
     {
         Exception? last = null;
         IReadOnlyList<IPAddress?> addresses = resolved is null ? [null] : [.. resolved.Addresses];
@@ -50,14 +55,22 @@ internal static class ServerConnector
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await (address is null
-                    ? socket.ConnectAsync(new DnsEndPoint(host, port), timeout)
-                    : socket.ConnectAsync(new IPEndPoint(address, port), timeout)).ConfigureAwait(false);
+                EndPoint endPoint = address is null ? new DnsEndPoint(host, port) : new IPEndPoint(address, port);
+                if (blocking)
+                {
+                    await ConnectBlockingAsync(socket, endPoint, timeout).ConfigureAwait(false);
+                }
+                else
+                {
+                    await socket.ConnectAsync(endPoint, timeout).ConfigureAwait(false);
+                }
+
                 return socket;
             }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException && !cancel.IsCancellationRequested)
             {
                 socket.Dispose();
+                ex = blocking && timeout.IsCancellationRequested ? new OperationCanceledException(timeout) : ex;
                 last = ex is OperationCanceledException
                     ? new CliException(ExitCodes.ConnectFailed, $"Could not connect to {what}: no answer within {Duration.Describe(settings.Timeout)} (--timeout).", ex)
                     : new CliException(ExitCodes.ConnectFailed, $"Could not connect to {what}{(address is null ? string.Empty : $" at {address}")}: {ex.Message}", ex);
@@ -69,6 +82,14 @@ internal static class ServerConnector
         }
 
         throw last!;
+    }
+
+    /// <summary>A blocking connect on a pool thread; the timeout closes the socket, which ends the connect.</summary>
+    private static async Task ConnectBlockingAsync(Socket socket, EndPoint endPoint, CancellationToken timeout)
+    {
+        using var closing = timeout.Register(socket.Dispose);
+        await Task.Run(() => socket.Connect(endPoint), CancellationToken.None).ConfigureAwait(false);
+        timeout.ThrowIfCancellationRequested();
     }
 
     /// <summary>Asks the proxy to CONNECT to <paramref name="onward"/> and reads its answer, up to the blank line and not a byte beyond.</summary>

@@ -15,6 +15,7 @@ public sealed class HelpSnapshotTests
     [InlineData("backup-key")]
     [InlineData("demo")]
     [InlineData("completion")]
+    [InlineData("tunnel")]
     [InlineData("bundle")]
     [InlineData("bundle keygen")]
     [InlineData("bundle sign")]

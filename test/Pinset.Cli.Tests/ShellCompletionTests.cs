@@ -31,7 +31,7 @@ public sealed class ShellCompletionTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "pinset", "ver" }, 1, new[] { "verify" })]
-    [InlineData(new[] { "pinset", "" }, 1, new[] { "pin", "verify", "check", "convert", "backup-key", "bundle", "demo", "completion" })]
+    [InlineData(new[] { "pinset", "" }, 1, new[] { "pin", "verify", "check", "convert", "backup-key", "bundle", "demo", "tunnel", "completion" })]
     [InlineData(new[] { "pinset", "bundle", "s" }, 2, new[] { "sign" })]
     [InlineData(new[] { "pinset", "bundle", "verify", "" }, 3, new[] { ShellCompletion.FilesMarker })]
     [InlineData(new[] { "pinset", "pin", "--form" }, 2, new[] { "--format" })]
@@ -46,6 +46,10 @@ public sealed class ShellCompletionTests : IDisposable
     [InlineData(new[] { "pinset", "verify", "h", "--ca-file", "" }, 4, new[] { ShellCompletion.FilesMarker })]
     [InlineData(new[] { "pinset", "check", "" }, 2, new[] { ShellCompletion.FilesMarker })]
     [InlineData(new[] { "pinset", "backup-key", "--out", "k" }, 3, new[] { ShellCompletion.DirectoriesMarker })]
+    [InlineData(new[] { "pinset", "tunnel", "--po" }, 2, new[] { "--policy" })]
+    [InlineData(new[] { "pinset", "tunnel", "--listen", "127.0.0.1:7000", "--policy", "" }, 5, new[] { ShellCompletion.FilesMarker })]
+    [InlineData(new[] { "pinset", "tunnel", "--config", "t" }, 3, new[] { ShellCompletion.FilesMarker })]
+    [InlineData(new[] { "pinset", "tunnel", "--listen", "" }, 3, new string[0])]
     public async Task Complete_AnswersFromTheCommands(string[] words, int index, string[] expected)
     {
         var run = await CliRunner.RunAsync([ShellCompletion.Request, index.ToString(System.Globalization.CultureInfo.InvariantCulture), .. words]);

@@ -26,13 +26,25 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
     /// <summary>Completes when a request line arrives; fails the test if none does within <paramref name="limit"/>.</summary>
     public Task WaitForRequestAsync(TimeSpan limit) => _request.Task.WaitAsync(limit);
 
+    /// <summary>What s_server printed so far: its connections and the application data it received.</summary>
+    public string Output => _process?.Output ?? string.Empty;
+
     /// <summary>The server's working directory (configuration, keys, logs); removed when the server stops.</summary>
     public string Directory => _dir.Path;
 
     /// <summary>The process the tool runs under (its watchdog; the tool is its child).</summary>
     public int ProcessId => _process?.ProcessId ?? throw new InvalidOperationException("The server has not started.");
 
-    public static async Task<OpenSslTlsServer> StartAsync(X509Certificate2 leaf, IEnumerable<X509Certificate2> extraChain)
+    public static Task<OpenSslTlsServer> StartAsync(X509Certificate2 leaf, IEnumerable<X509Certificate2> extraChain) => StartAsync(leaf, extraChain, []);
+
+    /// <summary>
+    /// As <see cref="StartAsync(X509Certificate2, IEnumerable{X509Certificate2})"/>, answering each line the client sends
+    /// with the line reversed (<c>s_server -rev</c>): a line protocol peer that keeps the session open for as many lines
+    /// as the client sends. It serves one connection at a time.
+    /// </summary>
+    public static Task<OpenSslTlsServer> StartLineReverserAsync(X509Certificate2 leaf, IEnumerable<X509Certificate2> extraChain) => StartAsync(leaf, extraChain, ["-rev"]);
+
+    private static async Task<OpenSslTlsServer> StartAsync(X509Certificate2 leaf, IEnumerable<X509Certificate2> extraChain, string[] options)
     {
         var server = new OpenSslTlsServer();
         var dir = server._dir;
@@ -46,7 +58,7 @@ public sealed class OpenSslTlsServer : IAsyncDisposable
         {
             server._process = await ToolServerProcess.StartAsync(
                 ExternalTool.OpenSsl,
-                ["s_server", "-accept", $"127.0.0.1:{server.Port}", "-cert", cert, "-key", key, "-cert_chain", chain, "-ign_eof"],
+                ["s_server", "-accept", $"127.0.0.1:{server.Port}", "-cert", cert, "-key", key, "-cert_chain", chain, "-ign_eof", .. options],
                 isReady: line => line.StartsWith("ACCEPT", StringComparison.Ordinal),
                 onLine: line =>
                 {

@@ -1,0 +1,311 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace Pinset.Cli;
+
+/// <summary>
+/// One accepted client connection of a tunnel. Nothing is read from the client until the upstream TLS handshake has
+/// passed the platform's validation and the pin check: a refused server never receives a byte of the client's data,
+/// and the client sees its connection closed. Then bytes are copied both ways, each direction reading only after its
+/// last write completed (back-pressure: a slow reader slows its writer, buffers stay bounded), until both sides have
+/// closed. A side that half-closes is half-closed on the other side too: the client's end of stream becomes the TLS
+/// close_notify and a TCP shutdown of the upstream write side, the server's becomes a shutdown of the client's.
+/// </summary>
+internal sealed class TunnelSession
+{
+    /// <summary>Two TLS records' worth: each direction holds one such buffer while it copies.</summary>
+    private const int BufferSize = 32 * 1024;
+
+    private const int ToServer = 0;
+
+    private const int ToClient = 1;
+
+    private readonly long _id;
+    private readonly Socket _client;
+    private readonly TunnelRoute _route;
+    private readonly TunnelContext _context;
+    private readonly long _started;
+    private long _lastActivity;
+    private long _toServer;
+    private long _toClient;
+    private bool _idled;
+
+    public TunnelSession(long id, Socket client, TunnelRoute route, TunnelContext context)
+    {
+        _id = id;
+        _client = client;
+        _route = route;
+        _context = context;
+        _started = context.Time.GetTimestamp();
+        _lastActivity = _started;
+    }
+
+    private TunnelLog Log => _context.Log;
+
+    /// <summary>Runs the session to its end; never throws. <paramref name="abort"/> cuts it (the tunnel stopping after its drain time).</summary>
+    public async Task RunAsync(TunnelPolicy policy, CancellationToken abort)
+    {
+        Task report = Task.CompletedTask;
+        string ending = "closed";
+        try
+        {
+            Log.Info("session-opened", _id, $"Session {_id} opened: {ListenAddress.Display(_client.RemoteEndPoint)} -> {_route.Target}{_route.Label}.");
+            var pinning = await policy.RefreshAsync(abort).ConfigureAwait(false);
+            await using var upstream = await ConnectAsync(pinning, abort).ConfigureAwait(false);
+            if (upstream.Tls is null)
+            {
+                report = upstream.Report;
+                ending = "closed without forwarding";
+                return;
+            }
+
+            report = upstream.Report;
+            ending = await ForwardAsync(upstream.Tls, upstream.Socket, abort).ConfigureAwait(false);
+        }
+        catch (Exception) when (abort.IsCancellationRequested)
+        {
+            ending = "cut: the tunnel stopped before the session ended (--drain-timeout)";
+        }
+        catch (Exception ex)
+        {
+            // A session never takes the tunnel down: whatever went wrong ends this one connection, said in its closing line.
+            ending = $"ended by an unexpected error ({ex.GetType().Name}: {ex.Message})";
+        }
+        finally
+        {
+            _client.Dispose();
+            Log.Info("session-closed", _id, string.Create(CultureInfo.InvariantCulture,
+                $"Session {_id} {ending} after {_context.Time.GetElapsedTime(_started).TotalSeconds:0.000} s: {Interlocked.Read(ref _toServer)} bytes to {_route.Target}, {Interlocked.Read(ref _toClient)} bytes back to the client."));
+        }
+
+        await report.ConfigureAwait(false);
+    }
+
+    /// <summary>The upstream connection: validated, pinned, and ready to carry data; or, refused, only its report.</summary>
+    private async Task<Upstream> ConnectAsync(PinningPolicy pinning, CancellationToken abort)
+    {
+        var settings = _route.Settings;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        timeout.CancelAfter(settings.Timeout);
+        Stream stream;
+        try
+        {
+            stream = await ServerConnector.ConnectAsync(_route.Target, settings, timeout.Token, abort, blocking: true).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            Log.Error("connect-failed", _id, $"Session {_id}: {ex.Message} The client's connection is closed.");
+            return new Upstream(null, null, Task.CompletedTask);
+        }
+
+        var socket = (stream as NetworkStream)?.Socket;
+        TunnelContext.KeepAlive(socket);
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        PinValidationResult? seen = null;
+        var pinner = new CertificatePinner(pinning, _context.PinnerOptions(_route) with { OnValidated = result => seen = result });
+        var options = new SslClientAuthenticationOptions { TargetHost = _route.TlsName }.UseCertificatePinning(pinner);
+        try
+        {
+            // A blocking handshake on a blocking socket keeps it blocking for the copy threads (see ServerConnector);
+            // the timeout and the drain's cut close the socket, which ends it.
+            using (timeout.Token.Register(() => (socket ?? (IDisposable)stream).Dispose()))
+            {
+                await Task.Run(() => tls.AuthenticateAsClient(options), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            timeout.Token.ThrowIfCancellationRequested();
+        }
+        catch (PinValidationException ex)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            Log.Error("pin-refused", _id, $"Session {_id} refused: {_route.Target} failed the pin check; the client's connection is closed and nothing was sent to the server.\n{ex.Result}");
+            return new Upstream(null, null, _context.ReportAsync(ex.Result, _route, _id, abort));
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException && !abort.IsCancellationRequested)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            Log.Error("handshake-failed", _id, timeout.IsCancellationRequested
+                ? $"Session {_id}: the TLS handshake with '{_route.Target}' did not finish within {Duration.Describe(settings.Timeout)} (--timeout); the client's connection is closed."
+                : $"Session {_id}: the TLS handshake with '{_route.Target}' failed: {ex.Message} The client's connection is closed.");
+            return new Upstream(null, null, Task.CompletedTask);
+        }
+
+        // The callback allowed the chain, so 'seen' is set and allowed. A host no policy covers is allowed by the pinner,
+        // never by the tunnel (the policy was checked to cover the TLS name when it loaded; this holds if that ever slips).
+        if (seen is not { IsAllowed: true } || seen.Outcome == PinValidationOutcome.NotPinned)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            Log.Error("pin-refused", _id, $"Session {_id} refused: no policy pins '{_route.TlsName}', and the tunnel never forwards unpinned; the client's connection is closed and nothing was sent to the server.");
+            return new Upstream(null, null, Task.CompletedTask);
+        }
+
+        if (seen.IsFlagged)
+        {
+            Log.Warn("pin-flagged", _id, $"Session {_id}: {_route.Target} is forwarded as its policy says, but look at this:\n{seen}");
+        }
+        else
+        {
+            Log.Info("pin-passed", _id, $"Session {_id}: the pin check of '{seen.Host}' passed (policy pattern '{seen.MatchedPattern}', {tls.SslProtocol}); forwarding.");
+        }
+
+        return new Upstream(tls, socket, seen.IsFlagged ? _context.ReportAsync(seen, _route, _id, abort) : Task.CompletedTask);
+    }
+
+    /// <summary>Copies both ways until both sides have closed, one side fails, the session idles out or the tunnel cuts it; says how it ended.</summary>
+    private async Task<string> ForwardAsync(SslStream tls, Socket? upstreamSocket, CancellationToken abort)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(abort);
+
+        // Cutting a session (a failed side, the idle limit, the drain time) closes both sockets: a blocked read returns.
+        using var cut = session.Token.Register(() =>
+        {
+            _client.Dispose();
+            if (upstreamSocket is null)
+            {
+                tls.Dispose();
+            }
+            else
+            {
+                upstreamSocket.Dispose();
+            }
+        });
+        using var client = new NetworkStream(_client, ownsSocket: false);
+        var toServer = CopyOnThread(client, tls, ToServer, () =>
+        {
+            // The client will send no more: close_notify, then the TCP write side; the server may go on answering.
+            tls.ShutdownAsync().GetAwaiter().GetResult();
+            upstreamSocket?.Shutdown(SocketShutdown.Send);
+        });
+        var toClient = CopyOnThread(tls, client, ToClient, () => _client.Shutdown(SocketShutdown.Send));
+        var idle = _context.IdleTimeout is { } limit ? WatchIdleAsync(limit, session) : Task.CompletedTask;
+
+        var first = await Task.WhenAny(toServer, toClient).ConfigureAwait(false);
+        if (!first.IsCompletedSuccessfully)
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(toServer, toClient).ConfigureAwait(false);
+        }
+        catch (Exception) when (toServer.IsFaulted || toClient.IsFaulted)
+        {
+            // Said below.
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+            await idle.ConfigureAwait(false);
+            await tls.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (abort.IsCancellationRequested)
+        {
+            return "cut: the tunnel stopped before the session ended (--drain-timeout)";
+        }
+
+        if (_idled)
+        {
+            return $"closed: nothing moved either way for {Duration.Describe(_context.IdleTimeout!.Value)} (--idle-timeout)";
+        }
+
+        var failed = toServer.IsFaulted ? (toServer, "the client's side") : toClient.IsFaulted ? (toClient, $"the side of {_route.Target}") : default;
+        return failed.Item1 is null ? "closed by both sides" : $"ended: {failed.Item2} failed ({Reason(failed.Item1.Exception!.GetBaseException())})";
+    }
+
+    /// <summary>
+    /// Copies one direction on a thread of its own, with blocking reads and writes: the thread wakes when the kernel has
+    /// data and writes it on at once, with no hop through the thread pool, which is what keeps a tunnel's added latency
+    /// near stunnel's. Each read waits for the previous write to complete (back-pressure), so a direction holds one buffer.
+    /// </summary>
+    private Task CopyOnThread(Stream from, Stream to, int direction, Action endOfStream)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    Copy(from, to, direction, endOfStream);
+                    done.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex);
+                }
+            },
+            maxStackSize: 256 * 1024)
+        {
+            IsBackground = true,
+            Name = direction == ToServer ? "tunnel to server" : "tunnel to client",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Copy(Stream from, Stream to, int direction, Action endOfStream)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            while (true)
+            {
+                int read = from.Read(buffer, 0, BufferSize);
+                if (read == 0)
+                {
+                    endOfStream();
+                    return;
+                }
+
+                Volatile.Write(ref _lastActivity, _context.Time.GetTimestamp());
+                to.Write(buffer, 0, read);
+                Interlocked.Add(ref direction == ToServer ? ref _toServer : ref _toClient, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task WatchIdleAsync(TimeSpan limit, CancellationTokenSource session)
+    {
+        var time = _context.Time;
+        while (!session.IsCancellationRequested)
+        {
+            var quiet = time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+            if (quiet >= limit)
+            {
+                _idled = true;
+                await session.CancelAsync().ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(limit - quiet, time, session.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static string Reason(Exception ex) => ex switch
+    {
+        SocketException socket => socket.Message,
+        IOException { InnerException: SocketException socket } => socket.Message,
+        _ => ex.Message,
+    };
+
+    /// <summary>The upstream TLS connection (null when refused or unreachable), its socket, and the report being sent about it.</summary>
+    private sealed record Upstream(SslStream? Tls, Socket? Socket, Task Report) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Tls?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,434 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Pinset.Cli.Tests;
+
+/// <summary>
+/// <c>pinset tunnel</c> as a user runs it: the real process, a local plain TCP client, and real TLS servers on
+/// loopback behind it (openssl s_server, an SslStream server for the cases s_server cannot play, mitmproxy intercepting
+/// with a CA the tunnel trusts). Every wait is for a line the tunnel logs or a byte a peer sends, never for time.
+/// </summary>
+public sealed class TunnelTests : IDisposable
+{
+    private readonly CliFixture _fx = new();
+
+    public void Dispose() => _fx.Dispose();
+
+    private string GenuinePolicy(string extra = "") =>
+        _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}", "localhost"], "pins": ["{{_fx.Pki.Intermediate.Pin}}", "{{TestPki.BackupPin}}"]{{extra}}}""");
+
+    /// <summary>A policy whose pins are on no chain the tests serve: every connection fails it.</summary>
+    private string MismatchPolicy(string extra = "") =>
+        _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}", "localhost"], "pins": ["{{TestPki.BackupPin}}", "sha256/{{Convert.ToBase64String(SHA256.HashData("a key on no server"u8))}}"]{{extra}}}""");
+
+    private string[] To(int port, string policy, string host = TestPki.DefaultHost) =>
+        ["--listen", "127.0.0.1:0", "--to", $"{host}:{port}", "--policy", policy, .. _fx.Reach(port, host)];
+
+    [RequiresToolsFact("openssl")]
+    public async Task GenuineOpenSslServer_FixLikeSessionKeptOpen_EveryMessageAnsweredAndTheBytesLogged()
+    {
+        await using var server = await OpenSslTlsServer.StartLineReverserAsync(_fx.Pki.Leaf, [_fx.Pki.Intermediate.Certificate]);
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync();
+        using var stream = new NetworkStream(client);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        long sent = 0;
+        for (int seq = 1; seq <= 500; seq++)
+        {
+            // A FIX heartbeat, its SOH separators written as '|' as logs show them.
+            var message = $"8=FIX.4.4|9=58|35=0|49=CLIENT|56=BROKER|34={seq}|52=20261203-09:30:00.000|10={seq % 256:000}|";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(message + "\n"));
+            sent += message.Length + 1;
+            Assert.Equal(new string([.. message.Reverse()]), await reader.ReadLineAsync());
+        }
+
+        Assert.Contains("Session 1: the pin check of 'api.exchange.test' passed", await tunnel.WaitForAsync("pin check"), StringComparison.Ordinal);
+        client.Shutdown(SocketShutdown.Send);
+        var closed = await tunnel.WaitForAsync("Session 1 closed");
+        Assert.Contains($"{sent} bytes to {TestPki.DefaultHost}:{server.Port}, {sent} bytes back to the client", closed, StringComparison.Ordinal);
+    }
+
+    [RequiresToolsFact("openssl", "mitmdump")]
+    public async Task MitmproxyWithATrustedCa_RefusedWithTheFailureBlock_AndNotAByteReachesIt_WhileReportOnlyForwardsAndReports()
+    {
+        await using var server = await OpenSslTlsServer.StartAsync(_fx.Pki.Leaf, [_fx.Pki.Intermediate.Certificate]);
+        await using var mitm = await MitmProxy.StartAsync(_fx.Pki.InterceptorRoot, server.Port, _fx.Pki.Root);
+        await using var reports = await ReportEndpoint.StartAsync();
+        var policy = GenuinePolicy($$""", "reportUris": ["{{reports.Url}}"]""");
+        await using var tunnel = await TunnelProcess.StartAsync([.. To(mitm.Port, policy, "localhost"), "--report"]);
+
+        // The client speaks first, at once, as a FIX engine sends its Logon: the tunnel must not read it, let alone forward it.
+        using (var client = await tunnel.ConnectAsync())
+        {
+            await client.SendAsync("GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n"u8.ToArray());
+            Assert.Equal(0, await ReadToEndAsync(client));
+        }
+
+        await tunnel.WaitForAsync("Session 1 closed without forwarding");
+        var log = tunnel.Log;
+        Assert.Contains($"Session 1 refused: localhost:{mitm.Port} failed the pin check; the client's connection is closed and nothing was sent to the server.", log, StringComparison.Ordinal);
+        Assert.Contains("Certificate pinning failure! No pinned key is in the validated chain; the connection was refused.", log, StringComparison.Ordinal);
+        Assert.Contains($"    {_fx.Pki.Intermediate.Pin}", log, StringComparison.Ordinal);
+        Assert.Contains("CN=Interceptor Root CA", log, StringComparison.Ordinal);
+        await reports.WaitForReportsAsync(1);
+        Assert.Contains("\"outcome\":\"PinMismatch\"", reports.Reports[0].Body, StringComparison.Ordinal);
+
+        // The same interceptor under a report-only policy: forwarded, so a request would have been seen had one passed.
+        await File.WriteAllTextAsync(policy, (await File.ReadAllTextAsync(policy)).Replace("\"hosts\"", "\"mode\": \"report-only\", \"hosts\"", StringComparison.Ordinal));
+        using (var client = await tunnel.ConnectAsync())
+        {
+            await client.SendAsync("GET /control HTTP/1.1\r\nHost: localhost\r\n\r\n"u8.ToArray());
+            await server.WaitForRequestAsync(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Contains("Certificate pinning failure (report-only, connection allowed)", await tunnel.WaitForAsync("report-only"), StringComparison.Ordinal);
+        await reports.WaitForReportsAsync(2);
+        Assert.Contains("\"mode\":\"report-only\"", reports.Reports[1].Body, StringComparison.Ordinal);
+        Assert.Contains("GET /control", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("/secret", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("/secret", mitm.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoHundredConcurrentSessions_HeldOpenTogether_EachCarriesItsOwnBytes()
+    {
+        const int Sessions = 200;
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        var clients = await Task.WhenAll(Enumerable.Range(0, Sessions).Select(_ => tunnel.ConnectAsync()));
+        try
+        {
+            await Task.WhenAll(clients.Select((c, i) => RoundTripAsync(c, $"first {i}")));
+            await tunnel.WaitForCountAsync("pin check of", Sessions);
+            Assert.Equal(Sessions, server.Handshakes);
+
+            // All held at once: each answers again, its own bytes only.
+            await Task.WhenAll(clients.Select((c, i) => RoundTripAsync(c, $"second {i} {new string('x', i)}")));
+            Assert.DoesNotContain("closed", tunnel.Log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+
+        await tunnel.WaitForCountAsync(" closed", Sessions);
+    }
+
+    [Fact]
+    public async Task ClientHalfCloses_TheServerStillAnswersEverything_ThenBothClose()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync();
+        var data = RandomBytes(300_000);
+        await client.SendAsync(data);
+        client.Shutdown(SocketShutdown.Send);
+        using var back = new MemoryStream();
+        await ReadToEndAsync(client, back);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(back.ToArray()));
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(await server.ReceivedAsync(0)));
+        Assert.Contains("Session 1 closed by both sides", await tunnel.WaitForAsync("Session 1 closed"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerHalfClosesFirst_TheClientGetsItsEndOfStream_AndCanStillSendEverything()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), EchoMode.GreetAndHalfClose);
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync();
+        using var greeting = new MemoryStream();
+        await ReadToEndAsync(client, greeting);
+        Assert.Equal("HELLO\n"u8.ToArray(), greeting.ToArray());
+
+        var data = RandomBytes(200_000);
+        await client.SendAsync(data);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(await server.ReceivedAsync(0)));
+        Assert.Contains($"{data.Length} bytes to", await tunnel.WaitForAsync("Session 1 closed"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlowPeers_AServerEchoingAByteAtATime_AndAClientReadingSevenAtATime_EveryByteInOrder()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), EchoMode.SlowEcho);
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync();
+        var data = RandomBytes(20_000);
+        var sending = Task.Run(async () =>
+        {
+            await client.SendAsync(data);
+            client.Shutdown(SocketShutdown.Send);
+        });
+        using var back = new MemoryStream();
+        var small = new byte[7];
+        while (await client.ReceiveAsync(small) is var read and > 0)
+        {
+            back.Write(small, 0, read);
+        }
+
+        await sending;
+        Assert.Equal(data, back.ToArray());
+    }
+
+    [Fact]
+    public async Task PolicyFileChanged_TheNextConnectionIsJudgedByIt_AndABrokenFileKeepsTheLastGoodPolicy()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var policy = GenuinePolicy();
+        var genuine = await File.ReadAllTextAsync(policy);
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, policy));
+
+        using (var first = await tunnel.ConnectAsync())
+        {
+            await RoundTripAsync(first, "before the change");
+        }
+
+        await File.WriteAllTextAsync(policy, await File.ReadAllTextAsync(MismatchPolicy()));
+        using (var second = await tunnel.ConnectAsync())
+        {
+            Assert.Equal(0, await ReadToEndAsync(second));
+        }
+
+        await tunnel.WaitForAsync("Session 2 refused");
+        Assert.Contains($"Policy '{policy}' changed and was reloaded", tunnel.Log, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(policy, "{ not json");
+        using (var third = await tunnel.ConnectAsync())
+        {
+            Assert.Equal(0, await ReadToEndAsync(third));
+        }
+
+        await tunnel.WaitForAsync("Session 3 refused");
+        Assert.Contains($"Policy '{policy}' changed but does not load; the last good policy stays in force.", tunnel.Log, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(policy, genuine);
+        using (var fourth = await tunnel.ConnectAsync())
+        {
+            await RoundTripAsync(fourth, "after the fix");
+        }
+
+        Assert.Empty(await server.ReceivedAsync(1));
+        Assert.Empty(await server.ReceivedAsync(2));
+    }
+
+    [Fact]
+    public async Task Sigterm_StopsAccepting_LetsTheOpenSessionFinish_ThenExits0()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync();
+        await RoundTripAsync(client, "before the signal");
+
+        await tunnel.SignalAsync("TERM");
+        await tunnel.WaitForAsync("Stopping: no new connections are accepted; waiting up to 30 seconds (--drain-timeout) for 1 open session to end.");
+        var refused = await Assert.ThrowsAsync<SocketException>(() => tunnel.ConnectAsync());
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+
+        await RoundTripAsync(client, "still open while draining");
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(0, await ReadToEndAsync(client));
+        var run = await tunnel.ExitAsync();
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Contains("Stopped: every session ended.", run.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Out);
+    }
+
+    [Fact]
+    public async Task Sigterm_ASessionStillOpenAfterTheDrainTimeout_IsCut_AndTheTunnelExits0()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync([.. To(server.Port, GenuinePolicy()), "--drain-timeout", "200ms"]);
+        using var client = await tunnel.ConnectAsync();
+        await RoundTripAsync(client, "held");
+        await tunnel.SignalAsync("TERM");
+        var run = await tunnel.ExitAsync();
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Contains("Session 1 cut: the tunnel stopped before the session ended (--drain-timeout)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Stopped: 1 session was still open after 200 ms (--drain-timeout) and was cut.", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await ReadToEndAsync(client));
+    }
+
+    [Fact]
+    public async Task IdleTimeout_ASessionWithNoTraffic_IsClosed()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync([.. To(server.Port, GenuinePolicy()), "--idle-timeout", "300ms"]);
+        using var client = await tunnel.ConnectAsync();
+        await RoundTripAsync(client, "then silence");
+        Assert.Equal(0, await ReadToEndAsync(client));
+        Assert.Contains("Session 1 closed: nothing moved either way for 300 ms (--idle-timeout)", await tunnel.WaitForAsync("Session 1 closed"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigFile_TwoTunnels_EachWithItsOwnPolicy()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var config = _fx.File("tunnels.json");
+        string Entry(string name, string policy) =>
+            $$"""{"name": "{{name}}", "listen": "127.0.0.1:0", "to": "{{TestPki.DefaultHost}}:{{server.Port}}", "policy": "{{Path.GetFileName(policy)}}", "caFile": "roots.pem", "resolve": ["{{TestPki.DefaultHost}}:{{server.Port}}:127.0.0.1"]}""";
+        await File.WriteAllTextAsync(config, $$"""{"tunnels": [{{Entry("genuine", GenuinePolicy())}}, {{Entry("mismatch", MismatchPolicy())}}]}""");
+        await using var tunnel = await TunnelProcess.StartAsync(["--config", config], routes: 2);
+
+        using (var passing = await tunnel.ConnectAsync(tunnel.Ports[0]))
+        {
+            await RoundTripAsync(passing, "through 'genuine'");
+        }
+
+        using (var refused = await tunnel.ConnectAsync(tunnel.Ports[1]))
+        {
+            Assert.Equal(0, await ReadToEndAsync(refused));
+        }
+
+        Assert.Contains("(tunnel 'mismatch')", await tunnel.WaitForAsync("Session 2 opened"), StringComparison.Ordinal);
+        await tunnel.WaitForAsync("Session 2 refused");
+    }
+
+    [Fact]
+    public async Task Json_EachLogLineIsOneJsonObjectWithItsEvent()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync([.. To(server.Port, GenuinePolicy()), "--json"]);
+        using (var client = await tunnel.ConnectAsync())
+        {
+            await RoundTripAsync(client, "json");
+        }
+
+        await tunnel.WaitForAsync("\"event\":\"session-closed\"");
+        var events = tunnel.Log.Split('\n').Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(["listening", "session-opened", "pin-passed", "session-closed"], events.Select(e => e.GetProperty("event").GetString()));
+        Assert.All(events.Skip(1), e => Assert.Equal(1, e.GetProperty("session").GetInt64()));
+        Assert.Contains("bytes back to the client", events[^1].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0:7000", "--listen '0.0.0.0:7000' is not a loopback address.")]
+    [InlineData("192.0.2.1:7000", "add --dangerous-allow-remote-clients.")]
+    [InlineData("127.0.0.1", "--listen '127.0.0.1' is not ADDRESS:PORT")]
+    [InlineData("exchange.example:7000", "--listen 'exchange.example:7000' does not name an IP address")]
+    public async Task Listen_NotLoopbackOrMalformed_Exit2QuotingIt(string listen, string expected)
+    {
+        var run = await CliRunner.RunAsync("tunnel", "--listen", listen, "--to", "fix.exchange.example:9443", "--policy", GenuinePolicy());
+        Assert.True(run.Exit == 2, run.ToString());
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadStart_EachProblemIsExit2WithASentence()
+    {
+        string[] Args(string to, string policy) => ["tunnel", "--listen", "127.0.0.1:0", "--to", to, "--policy", policy];
+        var noPort = await CliRunner.RunAsync(Args("api.exchange.test", GenuinePolicy()));
+        Assert.Contains("--to 'api.exchange.test' is not HOST:PORT", noPort.Error, StringComparison.Ordinal);
+
+        var uncovered = await CliRunner.RunAsync(Args("other.exchange.test:9443", GenuinePolicy()));
+        Assert.Contains("matches 'other.exchange.test', the TLS name of other.exchange.test:9443, so the tunnel would forward unpinned", uncovered.Error, StringComparison.Ordinal);
+
+        var broken = _fx.File("broken.json");
+        await File.WriteAllTextAsync(broken, "{\"pinning\": ");
+        var unreadable = await CliRunner.RunAsync(Args("api.exchange.test:9443", broken));
+
+        var stdin = await CliRunner.RunAsync(Args("api.exchange.test:9443", "-"));
+        Assert.Contains("The tunnel's policy cannot be standard input ('-')", stdin.Error, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync("tunnel", "--to", "api.exchange.test:9443");
+        Assert.Contains("(missing: --listen, --policy), or --config FILE.", missing.Error, StringComparison.Ordinal);
+
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var inUse = await CliRunner.RunAsync("tunnel", "--listen", busy.LocalEndpoint.ToString()!, "--to", "api.exchange.test:9443", "--policy", GenuinePolicy());
+        Assert.Contains($"Cannot listen on {busy.LocalEndpoint}:", inUse.Error, StringComparison.Ordinal);
+
+        foreach (var run in new[] { noPort, uncovered, unreadable, stdin, missing, inUse })
+        {
+            Assert.True(run.Exit == 2 && run.Error.StartsWith("error: ", StringComparison.Ordinal) && run.Out.Length == 0, run.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task ConfigFile_EveryErrorReportedAtOnce_EachNamingItsTunnel()
+    {
+        var config = _fx.File("tunnels.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "tunnels": [
+                {"name": "prod", "listen": "0.0.0.0:9001", "to": "fix.exchange.test", "policy": "{{Path.GetFileName(GenuinePolicy())}}"},
+                {"name": "uat", "listen": "127.0.0.1:9002", "to": "api.exchange.test:9443", "polcy": "pins.json", "resolve": ["nonsense"]},
+                {"name": "copy", "listen": "127.0.0.1:9002", "to": "api.exchange.test:9443", "policy": "{{Path.GetFileName(GenuinePolicy())}}", "caFile": "absent.pem"},
+                {"name": "dup", "listen": "127.0.0.1:9003", "to": "api.exchange.test:9443", "policy": "{{Path.GetFileName(GenuinePolicy())}}"},
+                {"name": "dup", "listen": "127.0.0.1:9004", "to": "api.exchange.test:9443", "policy": "{{Path.GetFileName(GenuinePolicy())}}"},
+                7
+              ],
+              "drain": "5s"
+            }
+            """);
+        var run = await CliRunner.RunAsync("tunnel", "--config", config);
+        Assert.True(run.Exit == 2, run.ToString());
+        string[] expected =
+        [
+            $"'{config}' has 9 errors:",
+            "'drain' is not a setting of the file; it has only 'tunnels'.",
+            "tunnels[0] ('prod'): 'listen' '0.0.0.0:9001' is not a loopback address.",
+            "tunnels[0] ('prod'): 'to' 'fix.exchange.test' is not HOST:PORT",
+            "tunnels[1] ('uat'): 'polcy' is not a tunnel setting;",
+            "tunnels[1] ('uat'): 'policy' is missing.",
+            "tunnels[1] ('uat'): --resolve 'nonsense' is not HOST:PORT:ADDR[,ADDR]",
+            $"tunnels[2] ('copy'): 'caFile': '{_fx.File("absent.pem")}' does not exist",
+            "2 tunnels are named 'dup'",
+            "tunnels[5] is number; a tunnel is an object",
+        ];
+        foreach (var line in expected)
+        {
+            Assert.Contains(line, run.Error, StringComparison.Ordinal);
+        }
+
+        var both = await CliRunner.RunAsync("tunnel", "--config", config, "--listen", "127.0.0.1:9000");
+        Assert.Contains($"--config gives each tunnel its own settings; give --listen in '{config}' instead.", both.Error, StringComparison.Ordinal);
+    }
+
+    private static byte[] RandomBytes(int count)
+    {
+        var data = new byte[count];
+        new Random(count).NextBytes(data);
+        return data;
+    }
+
+    /// <summary>Sends a line and reads back the echo of exactly that line.</summary>
+    private static async Task RoundTripAsync(Socket client, string line)
+    {
+        var bytes = Encoding.ASCII.GetBytes(line + "\n");
+        await client.SendAsync(bytes);
+        var back = new byte[bytes.Length];
+        for (int at = 0; at < back.Length;)
+        {
+            int read = await client.ReceiveAsync(back.AsMemory(at));
+            Assert.True(read > 0, $"The connection closed after {at} of {back.Length} bytes of the echo of '{line}'.");
+            at += read;
+        }
+
+        Assert.Equal(line + "\n", Encoding.ASCII.GetString(back));
+    }
+
+    /// <summary>Reads until the tunnel closes the connection (a reset counts as closed); the bytes read.</summary>
+    private static async Task<long> ReadToEndAsync(Socket client, Stream? into = null)
+    {
+        var buffer = new byte[65536];
+        long total = 0;
+        try
+        {
+            while (await client.ReceiveAsync(buffer) is var read and > 0)
+            {
+                into?.Write(buffer, 0, read);
+                total += read;
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // Closed with the client's unread bytes still queued: the kernel resets rather than ends the stream.
+        }
+
+        return total;
+    }
+}

@@ -135,7 +135,7 @@ internal sealed class TunnelSession
 
         // The callback allowed the chain, so 'seen' is set and allowed. A host no policy covers is allowed by the pinner,
         // never by the tunnel (the policy was checked to cover the TLS name when it loaded; this holds if that ever slips).
-        if (seen is not { IsAllowed: true } || seen.Outcome == PinValidationOutcome.NotPinned)
+        if (seen is not { IsAllowed: true } || seen.Outcome == PinValidationOutcome.NoPolicy)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             Log.Error("pin-refused", _id, $"Session {_id} refused: no policy pins '{_route.TlsName}', and the tunnel never forwards unpinned; the client's connection is closed and nothing was sent to the server.");

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -80,7 +79,7 @@ public sealed class CertificatePinning
     public ClientWebSocket CreateClientWebSocket()
     {
         var socket = new ClientWebSocket();
-        Configure(socket.Options);
+        socket.Options.UseCertificatePinning(Pinner);
         return socket;
     }
 
@@ -103,12 +102,6 @@ public sealed class CertificatePinning
             throw;
         }
     }
-
-    /// <summary>Pins a ClientWebSocket's options (see <see cref="ClientWebSocketOptionsExtensions"/>).</summary>
-    public ClientWebSocketOptions Configure(ClientWebSocketOptions options) => options.UseCertificatePinning(Pinner);
-
-    /// <summary>Pins SslStream client options, for FIX sessions and other raw TLS.</summary>
-    public SslClientAuthenticationOptions Configure(SslClientAuthenticationOptions options) => options.UseCertificatePinning(Pinner);
 
     /// <summary>
     /// Pins an IHttpClientFactory primary handler: a SocketsHttpHandler or an HttpClientHandler, or the innermost handler

@@ -72,6 +72,8 @@ public static class PinningServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
             sp.GetService<PinBundleRefresher>()));
+        // The reloading pinner itself, for code that pins what Pinset has no adapter for (SslStream options, a library's hook).
+        services.TryAddSingleton(sp => sp.GetRequiredService<CertificatePinning>().Pinner);
         services.TryAddSingleton<PinnedClientNames>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, PinningHandlerFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PinningStartup>());

@@ -122,6 +122,26 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Container_CertificatePinner_IsTheReloadingOne_PinningAnSslStream()
+    {
+        await using var host = await PinnedHost.StartAsync(Pinned(_pki.InterceptorRoot.Pin), _pki);
+        var pinner = host.Services.GetRequiredService<CertificatePinner>();
+        Assert.Same(host.Services.GetRequiredService<CertificatePinning>().Pinner, pinner);
+
+        await using var genuine = LoopbackTlsServer.Start(_pki.Leaf, _pki.GenuineChain());
+        async Task HandshakeAsync()
+        {
+            await using var tcp = await genuine.ConnectAsync();
+            await using var tls = new System.Net.Security.SslStream(tcp);
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = TestPki.DefaultHost }.UseCertificatePinning(pinner));
+        }
+
+        Assert.Equal(PinValidationOutcome.PinMismatch, (await Assert.ThrowsAsync<PinValidationException>(HandshakeAsync)).Result.Outcome);
+        host.Reload(Pinned(_pki.Root.Pin));
+        await HandshakeAsync();
+    }
+
+    [Fact]
     public async Task Reload_SameContent_IsNoChange()
     {
         await using var host = await PinnedHost.StartAsync(Pinned(_pki.Root.Pin), _pki);

@@ -27,12 +27,13 @@ internal sealed partial class CollectorProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>dotnet Pinset.Collector.dll</c> on a free loopback port; from <paramref name="workingDirectory"/> when
-    /// given (bash changes into it and then becomes the collector, so the process is still the collector's own).
+    /// given (bash changes into it and then becomes the collector, so the process is still the collector's own); the
+    /// build the tests reference, or the app published into <paramref name="appDirectory"/>.
     /// </summary>
-    public static async Task<CollectorProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static async Task<CollectorProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string? appDirectory = null)
     {
         var dotnet = new ExternalTool(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
-        string[] collector = [Path.Combine(AppContext.BaseDirectory, "Pinset.Collector.dll"), "--urls", "http://127.0.0.1:0", .. arguments];
+        string[] collector = [Path.Combine(appDirectory ?? AppContext.BaseDirectory, "Pinset.Collector.dll"), "--urls", "http://127.0.0.1:0", .. arguments];
         var (tool, toolArguments) = workingDirectory is null
             ? (dotnet, collector)
             : (ExternalTool.Named("bash"), ["-c", "cd \"$0\" && exec \"$@\"", workingDirectory, dotnet.Path, .. collector]);

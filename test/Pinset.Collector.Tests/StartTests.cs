@@ -16,8 +16,26 @@ public sealed class StartTests : ScratchTests
 
         await using var collector = await CollectorProcess.StartAsync([], new Dictionary<string, string> { ["XDG_DATA_HOME"] = data }, elsewhere);
 
+        await AssertStoresInTheDefaultFileAsync(collector, data, AppContext.BaseDirectory);
+    }
+
+    [Fact]
+    public async Task Published_FromAnotherDirectoryWithNoSettings_StartsAndStores()
+    {
+        var published = Files.File("published");
+        await DotnetBuild.PublishAsync(Repository.File("src", "Pinset.Collector"), published);
+        var elsewhere = Directory.CreateDirectory(Files.File("elsewhere")).FullName;
+        var data = Files.File("data");
+
+        await using var collector = await CollectorProcess.StartAsync([], new Dictionary<string, string> { ["XDG_DATA_HOME"] = data }, elsewhere, published);
+
+        await AssertStoresInTheDefaultFileAsync(collector, data, published);
+    }
+
+    private async Task AssertStoresInTheDefaultFileAsync(CollectorProcess collector, string data, string contentRoot)
+    {
         var database = Path.Combine(data, "Pinset.Collector", "reports.db");
-        Assert.Contains($"Content root path: {AppContext.BaseDirectory.TrimEnd('/')}", collector.Output, StringComparison.Ordinal);
+        Assert.Contains($"Content root path: {Path.GetFullPath(contentRoot).TrimEnd('/')}", collector.Output, StringComparison.Ordinal);
         Assert.Contains($"Reports are stored in the SQLite file '{database}'; schema version 1, retention 90.00:00:00.", collector.Output, StringComparison.Ordinal);
         using var client = new HttpClient { BaseAddress = collector.BaseAddress };
         using var response = await client.PostAsync("/reports", new StringContent(ReportJson.Intercepted(Pki), Encoding.UTF8, "application/json"));

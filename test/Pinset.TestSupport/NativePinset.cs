@@ -39,7 +39,7 @@ public sealed class NativePinset
     {
         long started = Stopwatch.GetTimestamp();
         var bash = ExternalTool.Named("bash");
-        var (exit, output, error) = await bash.RunAsync([Repository.File("eng", "publish-cli.sh"), directory], Repository.Root, CleanBuildEnvironment()).ConfigureAwait(false);
+        var (exit, output, error) = await bash.RunAsync([Repository.File("eng", "publish-cli.sh"), directory], Repository.Root, DotnetBuild.CleanEnvironment()).ConfigureAwait(false);
         return exit == 0
             ? new NativePinset(System.IO.Path.Combine(directory, "pinset"), Stopwatch.GetElapsedTime(started))
             : throw new InvalidOperationException($"eng/publish-cli.sh exited {exit}:{Environment.NewLine}{output}{error}");
@@ -56,13 +56,4 @@ public sealed class NativePinset
     /// <summary>Runs pinset to its end.</summary>
     public Task<(int Exit, string Out, string Error)> RunAsync(params string[] arguments) => _executable.RunAsync(arguments, environment: NoProxy);
 
-    /// <summary>The settings a test run's MSBuild and test host pass down would steer the publish; it gets a clean slate.</summary>
-    private static Dictionary<string, string?> CleanBuildEnvironment()
-    {
-        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Where(name => name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) || name == "DOTNET_HOST_PATH")
-            .ToDictionary(name => name, _ => (string?)null);
-        environment["MSBUILDDISABLENODEREUSE"] = "1";
-        return environment;
-    }
 }

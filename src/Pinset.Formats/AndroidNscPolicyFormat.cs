@@ -7,7 +7,7 @@ internal sealed class AndroidNscPolicyFormat : IPolicyFormat
 
     public bool CanRead => true;
 
-    public bool Recognizes(string text) => text.TrimStart().StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal);
+    public bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal);
 
     public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context)
     {
@@ -18,6 +18,7 @@ internal sealed class AndroidNscPolicyFormat : IPolicyFormat
     public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
     {
         var warnings = new List<string>();
+        FormatWarnings.RequirePinnedHosts(configuration, warnings, "Android's network security config");
         return new(AndroidNetworkSecurityConfig.Write(configuration, warnings), warnings);
     }
 }

@@ -15,6 +15,7 @@ internal sealed class CurlPolicyFormat : IPolicyFormat
     public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
     {
         var warnings = new List<string>();
+        FormatWarnings.RequirePinnedHosts(configuration, warnings, "curl's --pinnedpubkey");
         return new(EcosystemSnippets.Curl(configuration, warnings, context.LeafPins), warnings);
     }
 }

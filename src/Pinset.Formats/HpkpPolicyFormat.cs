@@ -8,7 +8,7 @@ internal sealed class HpkpPolicyFormat : IPolicyFormat
     public bool CanRead => true;
 
     public bool Recognizes(string text) =>
-        text.TrimStart() is var start && !start.StartsWith('{') && !start.StartsWith('<') && start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase);
+        PolicyFormats.Start(text) is var start && !start.StartsWith('{') && !start.StartsWith('<') && start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase);
 
     public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context)
     {
@@ -20,6 +20,7 @@ internal sealed class HpkpPolicyFormat : IPolicyFormat
     public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
     {
         var warnings = new List<string>();
+        FormatWarnings.RequirePinnedHosts(configuration, warnings, "HPKP");
         return new(string.Join('\n', HpkpHeader.Write(configuration, context.Now, warnings)) + "\n", warnings);
     }
 }

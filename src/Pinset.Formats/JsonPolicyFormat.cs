@@ -7,7 +7,7 @@ internal sealed class JsonPolicyFormat : IPolicyFormat
 
     public bool CanRead => true;
 
-    public bool Recognizes(string text) => text.TrimStart().StartsWith('{');
+    public bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('{');
 
     public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context) =>
         new(PinningConfigurationJson.Parse(text, context.SourceName), []);

@@ -15,6 +15,7 @@ internal sealed class OkHttpPolicyFormat : IPolicyFormat
     public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
     {
         var warnings = new List<string>();
+        FormatWarnings.RequirePinnedHosts(configuration, warnings, "OkHttp's CertificatePinner");
         return new(EcosystemSnippets.OkHttp(configuration, warnings), warnings);
     }
 }

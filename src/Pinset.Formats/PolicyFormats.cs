@@ -29,4 +29,7 @@ public static class PolicyFormats
 
     /// <summary>The readable format <paramref name="text"/> looks like, or null.</summary>
     public static IPolicyFormat? Recognize(string text) => All.FirstOrDefault(f => f.CanRead && f.Recognizes(text));
+
+    /// <summary>The text without leading white space or a byte order mark, for recognising a format by how it starts.</summary>
+    internal static string Start(string text) => text.TrimStart().TrimStart('\uFEFF').TrimStart();
 }

@@ -8,7 +8,7 @@ internal sealed class TrustKitPolicyFormat : IPolicyFormat
     public bool CanRead => true;
 
     public bool Recognizes(string text) =>
-        text.TrimStart().StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal));
+        PolicyFormats.Start(text).StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal));
 
     public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context)
     {
@@ -19,6 +19,7 @@ internal sealed class TrustKitPolicyFormat : IPolicyFormat
     public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
     {
         var warnings = new List<string>();
+        FormatWarnings.RequirePinnedHosts(configuration, warnings, "TrustKit");
         return new(TrustKitSettings.Write(configuration, warnings), warnings);
     }
 }

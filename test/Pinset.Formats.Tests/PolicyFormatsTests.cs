@@ -81,4 +81,24 @@ public sealed class PolicyFormatsTests
         var hpkp = Assert.Throws<PinsetFormatException>(() => PolicyFormats.Hpkp.Read("Public-Key-Pins: pin-sha256=\"x\"; max-age=10", new PolicyFormatContext { SourceName = "headers.txt" }));
         Assert.Equal("'headers.txt' holds HPKP headers, which name no host; give the host that served them.", hpkp.Message);
     }
+
+    [Theory]
+    [InlineData("curl")]
+    [InlineData("hpkp")]
+    [InlineData("okhttp")]
+    [InlineData("trustkit")]
+    [InlineData("android-nsc")]
+    public void Write_RequirePinnedHosts_IsAWarning(string name)
+    {
+        var simple = Everything with { Policies = [Everything.Policies[0] with { Hosts = ["api.exchange.test"], Mode = null, ReportUris = [], Expires = null }], RequirePinnedHosts = true };
+        var written = PolicyFormats.Find(name)!.Write(simple, new PolicyFormatContext { Now = Now, LeafPins = simple.Policies[0].Pins.Select(SpkiPin.Parse).ToHashSet() });
+        Assert.Contains(written.Warnings, w => w.StartsWith("'requirePinnedHosts' is dropped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Recognize_TextStartingWithAByteOrderMark()
+    {
+        Assert.Same(PolicyFormats.Json, PolicyFormats.Recognize("\uFEFF{\"pinning\": {}}"));
+        Assert.Same(PolicyFormats.AndroidNsc, PolicyFormats.Recognize("\uFEFF<?xml version=\"1.0\"?>\n<network-security-config/>"));
+    }
 }

@@ -48,4 +48,25 @@ public sealed class PinningConfigurationKeysTests
         Assert.NotEqual(first, first with { RequirePinnedHosts = true });
         Assert.NotEqual(first.Policies[0], first.Policies[0] with { Mode = null });
     }
+
+    [Fact]
+    public void Configuration_KeepsItsOwnCopy_AndNullListsAreEmpty()
+    {
+        var pins = new List<string> { TestPki.BackupPin.ToString(), "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" };
+        var policy = new HostPolicyConfiguration { Hosts = ["api.exchange.test"], Pins = pins, ReportUris = null! };
+        var hash = policy.GetHashCode();
+        pins[0] = "sha256//RMdtgTGiHHsUtrXhnqGuppmOCwzqYFVzkMt6AnEKkQ=";
+
+        Assert.Equal(TestPki.BackupPin.ToString(), policy.Pins[0]);
+        Assert.Equal(hash, policy.GetHashCode());
+        Assert.Empty(policy.ReportUris);
+        Assert.Throws<NotSupportedException>(() => ((IList<string>)policy.Pins)[0] = "sha256//RMdtgTGiHHsUtrXhnqGuppmOCwzqYFVzkMt6AnEKkQ=");
+    }
+
+    [Fact]
+    public void Json_TwoPinningSectionsDifferingInCase_Refused()
+    {
+        var error = Assert.Throws<PinningConfigurationException>(() => PinningConfigurationJson.Parse("""{"pinning": {"policies": []}, "Pinning": {"policies": []}}""", "two.json"));
+        Assert.Contains("'two.json' has 2 'pinning' sections ('pinning', 'Pinning'); names compare ignoring case, so keep exactly one.", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -46,7 +46,7 @@ public sealed class PinningPolicyBuilderTests : IDisposable
             [
                 "policy 0: it names no host; call ForHost(HostPattern.Parse(\"api.example.com\")).",
                 $"policy 1 ('api.exchange.test'): Pin '{TestPki.BackupPin}' is both pinned and banned; remove it from one of 'pins' and 'bannedPins'.",
-                "policy 2 ('api.exchange.test'): report URI 'ftp://reports.exchange.test/' is not an absolute http or https URI, such as 'https://reports.example.com/pins'.",
+                "policy 2 ('api.exchange.test'): Report URI 'ftp://reports.exchange.test/' is not an absolute http or https URI, such as 'https://reports.example.com/pins'.",
             ],
             error.Errors);
     }
@@ -102,4 +102,63 @@ public sealed class PinningPolicyBuilderTests : IDisposable
         Assert.Contains("builds once", Assert.Throws<InvalidOperationException>(builder.Build).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => builder.AddPolicy(_ => { }));
     }
+
+    [Fact]
+    public void BuiltPolicy_ItsListsCannotBeCastBackAndChanged()
+    {
+        var builder = new PinningPolicyBuilder();
+        builder.AddPolicy(p => p.ForHost(HostPattern.Parse(TestPki.DefaultHost)).Pin(_pki.Root.Pin).Pin(TestPki.BackupPin).Ban(_pki.InterceptorRoot.Pin));
+        var rule = builder.Build().Policies[0];
+
+        Assert.IsNotType<SpkiPin[]>(rule.Pins);
+        Assert.Throws<NotSupportedException>(() => ((IList<SpkiPin>)rule.Pins)[0] = _pki.InterceptorRoot.Pin);
+        Assert.Throws<NotSupportedException>(() => ((IList<SpkiPin>)rule.BannedPins).Clear());
+        Assert.Throws<NotSupportedException>(() => ((IList<HostPattern>)rule.Hosts).Add(HostPattern.Parse("evil.test")));
+        Assert.Equal([_pki.Root.Pin, TestPki.BackupPin], rule.Pins);
+    }
+
+    [Fact]
+    public void Builder_ValuesLeftUnset_RefusedWhereTheyAreGiven()
+    {
+        var builder = new PinningPolicyBuilder();
+        builder.AddPolicy(p =>
+        {
+            Assert.Contains("left unset", Assert.Throws<ArgumentException>(() => p.Pin(default)).Message, StringComparison.Ordinal);
+            Assert.Contains("left unset", Assert.Throws<ArgumentException>(() => p.Ban(default)).Message, StringComparison.Ordinal);
+            Assert.Contains("left unset", Assert.Throws<ArgumentException>(() => p.PinCertificate(default)).Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentNullException>(() => p.ForHost(null!));
+            Assert.Throws<ArgumentOutOfRangeException>(() => p.ExpiresAfter(TimeSpan.Zero));
+        });
+    }
+
+    [Fact]
+    public void Builder_ExpiredBeforeItIsBuilt_AWarning_AndACapturedPolicyBuilderIsDeadAfterBuild()
+    {
+        HostPolicyBuilder? captured = null;
+        var builder = new PinningPolicyBuilder();
+        builder.AddPolicy(p => captured = p.ForHost(HostPattern.Parse(TestPki.DefaultHost)).Pin(_pki.Root.Pin).Pin(TestPki.BackupPin).ExpiresAt(DateTimeOffset.UtcNow.AddDays(-1)));
+        builder.Build();
+
+        Assert.Contains("before it was built, so its hosts are not pinned", Assert.Single(builder.Warnings), StringComparison.Ordinal);
+        Assert.Contains("has built its policy already", Assert.Throws<InvalidOperationException>(() => captured!.Ban(TestPki.BackupPin)).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => captured!.ReportOnly());
+    }
+
+    [Fact]
+    public void ReportUriWithAPassword_RefusedInCodeAndInAFile()
+    {
+        var builder = new PinningPolicyBuilder();
+        builder.AddPolicy(p => p.ForHost(HostPattern.Parse(TestPki.DefaultHost)).Pin(_pki.Root.Pin).Pin(TestPki.BackupPin).ReportTo(new Uri("https://user:secret@reports.exchange.test/")));
+        Assert.Contains("carries a user name or password", Assert.Throws<PinningConfigurationException>(builder.Build).Message, StringComparison.Ordinal);
+
+        var file = Assert.Throws<PinningConfigurationException>(() => PinningPolicy.Create(new PinningConfiguration
+        {
+            Policies = [new HostPolicyConfiguration { Hosts = [TestPki.DefaultHost], Pins = [_pki.Root.Pin.ToString(), TestPki.BackupPin.ToString()], ReportUris = ["https://user:secret@reports.exchange.test/"] }],
+        }));
+        Assert.Contains("carries a user name or password", file.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModeNames_AnUndefinedMode_IsNotSilentlyEnforce() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => PinningModeNames.Of((PinningMode)7));
 }

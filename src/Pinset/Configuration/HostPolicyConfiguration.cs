@@ -4,16 +4,16 @@ namespace Pinset;
 public sealed record HostPolicyConfiguration
 {
     /// <summary>Host patterns: <c>api.example.com</c>, <c>*.example.com</c> (one more label) or <c>**.example.com</c> (any depth). Required.</summary>
-    public IReadOnlyList<string> Hosts { get; init; } = [];
+    public IReadOnlyList<string> Hosts { get; init => field = Copy(value); } = [];
 
     /// <summary>Public-key pins, <c>sha256/&lt;base64&gt;</c> (curl's and HPKP's forms are accepted too).</summary>
-    public IReadOnlyList<string> Pins { get; init; } = [];
+    public IReadOnlyList<string> Pins { get; init => field = Copy(value); } = [];
 
     /// <summary>Certificate pins: SHA-256 fingerprints of whole certificates, hex with or without colons.</summary>
-    public IReadOnlyList<string> Certificates { get; init; } = [];
+    public IReadOnlyList<string> Certificates { get; init => field = Copy(value); } = [];
 
     /// <summary>Public-key pins that are refused wherever they appear in the validated chain, even when another pin matches.</summary>
-    public IReadOnlyList<string> BannedPins { get; init; } = [];
+    public IReadOnlyList<string> BannedPins { get; init => field = Copy(value); } = [];
 
     /// <summary>
     /// When the policy stops being enforced, as an ISO 8601 instant with an offset (<c>2027-06-30T00:00:00Z</c>) or a date
@@ -25,7 +25,10 @@ public sealed record HostPolicyConfiguration
     public string? Mode { get; init; }
 
     /// <summary>Absolute http or https URIs that pin-violation reports are sent to.</summary>
-    public IReadOnlyList<string> ReportUris { get; init; } = [];
+    public IReadOnlyList<string> ReportUris { get; init => field = Copy(value); } = [];
+
+    /// <summary>A copy of what the caller passed (null is empty): a record is a value, so a list changed later must not change it.</summary>
+    internal static IReadOnlyList<string> Copy(IReadOnlyList<string>? values) => values is null ? [] : Array.AsReadOnly<string>([.. values]);
 
     /// <summary>Equal when every list holds the same strings in the same order and the texts are the same (ordinal): a reload that changes nothing is no change.</summary>
     public bool Equals(HostPolicyConfiguration? other) =>

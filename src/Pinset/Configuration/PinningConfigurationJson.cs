@@ -71,6 +71,23 @@ public static class PinningConfigurationJson
             return new PinningConfiguration();
         }
 
+        var sections = new List<string>();
+        foreach (var (key, _) in root.Properties)
+        {
+            if (string.Equals(key, PinningConfigurationKeys.Pinning, StringComparison.OrdinalIgnoreCase))
+            {
+                sections.Add($"'{key}'");
+            }
+        }
+
+        if (sections.Count > 1)
+        {
+            // Property names compare ignoring case (as configuration does), so these are one key given twice: which one
+            // a reader takes is not for Pinset to guess.
+            errors.Add($"'{sourceName}' has {sections.Count} 'pinning' sections ({string.Join(", ", sections)}); names compare ignoring case, so keep exactly one.");
+            return new PinningConfiguration();
+        }
+
         if (!TryGetProperty(root, PinningConfigurationKeys.Pinning, out var pinning))
         {
             errors.Add($"'{sourceName}' has no 'pinning' property; expected {{\"pinning\": {{\"policies\": [...]}}}}.");

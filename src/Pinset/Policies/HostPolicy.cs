@@ -12,14 +12,19 @@ public sealed class HostPolicy
 
     internal HostPolicy(int index, HostPattern[] hosts, SpkiPin[] pins, CertificateFingerprint[] certificates, SpkiPin[] bannedPins, DateTimeOffset? expires, PinningMode mode, Uri[] reportUris)
     {
+        // The lists handed out are read-only views: an array would let a caller cast it back and swap a pin in a policy
+        // every connection trusts to be immutable.
         Index = index;
-        Hosts = hosts;
+        Hosts = Array.AsReadOnly(hosts);
         _pins = pins;
         _certificates = certificates;
         _bannedPins = bannedPins;
+        Pins = Array.AsReadOnly(pins);
+        Certificates = Array.AsReadOnly(certificates);
+        BannedPins = Array.AsReadOnly(bannedPins);
         Expires = expires;
         Mode = mode;
-        ReportUris = reportUris;
+        ReportUris = Array.AsReadOnly(reportUris);
     }
 
     /// <summary>The position of the policy in its document, from 0.</summary>
@@ -29,13 +34,13 @@ public sealed class HostPolicy
     public IReadOnlyList<HostPattern> Hosts { get; }
 
     /// <summary>The public-key pins, any one of which in the validated chain satisfies the policy.</summary>
-    public IReadOnlyList<SpkiPin> Pins => _pins;
+    public IReadOnlyList<SpkiPin> Pins { get; }
 
     /// <summary>The certificate fingerprints, any one of which in the validated chain satisfies the policy.</summary>
-    public IReadOnlyList<CertificateFingerprint> Certificates => _certificates;
+    public IReadOnlyList<CertificateFingerprint> Certificates { get; }
 
     /// <summary>Public-key pins refused anywhere in the validated chain.</summary>
-    public IReadOnlyList<SpkiPin> BannedPins => _bannedPins;
+    public IReadOnlyList<SpkiPin> BannedPins { get; }
 
     /// <summary>When the policy stops being enforced; null for never.</summary>
     public DateTimeOffset? Expires { get; }

@@ -12,11 +12,19 @@ public sealed class HostPolicyBuilder
     private DateTimeOffset? _expires;
     private PinningMode _mode = PinningMode.Enforce;
 
-    internal HostPolicyBuilder(TimeProvider time) => _time = time;
+    private readonly Func<bool> _built;
+
+    internal HostPolicyBuilder(TimeProvider time, Func<bool> built)
+    {
+        _time = time;
+        _built = built;
+    }
 
     /// <summary>A host pattern the policy applies to (<c>HostPattern.Parse("*.exchange.com")</c>).</summary>
     public HostPolicyBuilder ForHost(HostPattern pattern)
     {
+        ArgumentNullException.ThrowIfNull(pattern);
+        Usable();
         _hosts.Add(pattern);
         return this;
     }
@@ -24,37 +32,47 @@ public sealed class HostPolicyBuilder
     /// <summary>A public-key pin that satisfies the policy; give a backup key's too.</summary>
     public HostPolicyBuilder Pin(SpkiPin pin)
     {
-        _pins.Add(pin);
+        Usable();
+        _pins.Add(Set(pin, nameof(pin)));
         return this;
     }
 
     /// <summary>A certificate fingerprint that satisfies the policy.</summary>
     public HostPolicyBuilder PinCertificate(CertificateFingerprint fingerprint)
     {
-        _certificates.Add(fingerprint);
+        Usable();
+        _certificates.Add(fingerprint.Equals(default(CertificateFingerprint))
+            ? throw new ArgumentException("The certificate fingerprint is the default (all zeros), which no certificate has: was it left unset? Use CertificateFingerprint.Parse or FromCertificate.", nameof(fingerprint))
+            : fingerprint);
         return this;
     }
 
     /// <summary>A key refused anywhere in the chain, in every mode and after expiry.</summary>
     public HostPolicyBuilder Ban(SpkiPin pin)
     {
-        _banned.Add(pin);
+        Usable();
+        _banned.Add(Set(pin, nameof(pin)));
         return this;
     }
 
     /// <summary>When the policy stops being enforced.</summary>
     public HostPolicyBuilder ExpiresAt(DateTimeOffset expires)
     {
+        Usable();
         _expires = expires;
         return this;
     }
 
     /// <summary>Expires <paramref name="lifetime"/> from now, by the builder's clock.</summary>
-    public HostPolicyBuilder ExpiresAfter(TimeSpan lifetime) => ExpiresAt(_time.GetUtcNow() + lifetime);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is zero or negative: the policy would pin nothing.</exception>
+    public HostPolicyBuilder ExpiresAfter(TimeSpan lifetime) => lifetime > TimeSpan.Zero
+        ? ExpiresAt(_time.GetUtcNow() + lifetime)
+        : throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"A lifetime of {lifetime} would expire the policy before it is used, so it would pin nothing; give a positive time.");
 
     /// <summary>Lets mismatching chains through, flagged and reported, to roll the policy out before enforcing it.</summary>
     public HostPolicyBuilder ReportOnly()
     {
+        Usable();
         _mode = PinningMode.ReportOnly;
         return this;
     }
@@ -63,9 +81,22 @@ public sealed class HostPolicyBuilder
     public HostPolicyBuilder ReportTo(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        Usable();
         _reportUris.Add(uri);
         return this;
     }
+
+    private void Usable()
+    {
+        if (_built())
+        {
+            throw new InvalidOperationException("The PinningPolicyBuilder this policy belongs to has built its policy already; a change now would not reach it. Describe every policy before Build().");
+        }
+    }
+
+    private static SpkiPin Set(SpkiPin pin, string name) => pin.Equals(default(SpkiPin))
+        ? throw new ArgumentException("The pin is the default SpkiPin (all zeros), which no key has: was it left unset? Use SpkiPin.Parse, FromCertificate or FromSubjectPublicKeyInfo.", name)
+        : pin;
 
     /// <summary>The checked policy at position <paramref name="index"/>, or null with its errors added.</summary>
     internal HostPolicy? Check(int index, List<string> errors, List<string> warnings)
@@ -80,10 +111,15 @@ public sealed class HostPolicyBuilder
 
         foreach (var uri in _reportUris)
         {
-            if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            if (PinningPolicyCompiler.ReportUriProblem(uri) is { } problem)
             {
-                Error($"report URI '{uri}' is not an absolute http or https URI, such as 'https://reports.example.com/pins'.");
+                Error(problem);
             }
+        }
+
+        if (_expires is { } expires && expires <= _time.GetUtcNow())
+        {
+            Warn($"it expired at {expires:yyyy-MM-dd'T'HH:mm:ss'Z'}, before it was built, so its hosts are not pinned (PolicyExpired).");
         }
 
         var draft = new PinningPolicyCompiler.Draft(

@@ -10,5 +10,11 @@ public static class PinningModeNames
     public const string ReportOnly = "report-only";
 
     /// <summary>The document's name of <paramref name="mode"/>.</summary>
-    public static string Of(PinningMode mode) => mode == PinningMode.ReportOnly ? ReportOnly : Enforce;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined mode.</exception>
+    public static string Of(PinningMode mode) => mode switch
+    {
+        PinningMode.Enforce => Enforce,
+        PinningMode.ReportOnly => ReportOnly,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"'{(int)mode}' is not a PinningMode; expected Enforce or ReportOnly."),
+    };
 }

@@ -42,7 +42,7 @@ public sealed class PinningPolicyBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         ThrowIfBuilt();
-        var policy = new HostPolicyBuilder(_time);
+        var policy = new HostPolicyBuilder(_time, () => _built);
         configure(policy);
         _policies.Add(policy);
         return this;

@@ -199,19 +199,31 @@ internal static class PinningPolicyCompiler
         return null;
     }
 
+    /// <summary>What is wrong with a report URI, as a sentence; null when it is a plain absolute http or https URI.</summary>
+    internal static string? ReportUriProblem(Uri uri) =>
+        !uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            ? $"Report URI '{uri.OriginalString}' is not an absolute http or https URI, such as 'https://reports.example.com/pins'."
+            : uri.UserInfo.Length > 0
+                ? $"Report URI '{uri.OriginalString}' carries a user name or password; a policy is read by everyone who has the app, so a secret in it is no secret. Authenticate the endpoint another way (an ingestion token header on the collector)."
+                : null;
+
     private static Uri[] ParseReportUris(IReadOnlyList<string>? values, Action<string> error)
     {
         var uris = new Uri[values?.Count ?? 0];
         int count = 0;
         foreach (var value in values ?? [])
         {
-            if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri))
             {
-                uris[count++] = uri;
+                error($"Report URI '{value}' is not an absolute http or https URI, such as 'https://reports.example.com/pins'.");
+            }
+            else if (ReportUriProblem(uri) is { } problem)
+            {
+                error(problem);
             }
             else
             {
-                error($"Report URI '{value}' is not an absolute http or https URI, such as 'https://reports.example.com/pins'.");
+                uris[count++] = uri;
             }
         }
 

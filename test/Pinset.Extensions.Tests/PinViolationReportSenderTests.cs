@@ -150,18 +150,18 @@ public sealed class PinViolationReportSenderTests
         var sender = services.GetRequiredService<PinViolationReportSender>();
         for (int i = 0; i < 3; i++)
         {
-            Assert.Equal("answered 500 Internal Server Error", (await sender.SendAsync(endpoint.Url, Body, CancellationToken.None)).Problem);
+            Assert.Equal("answered 500 Internal Server Error", (await sender.SendAsync(endpoint.Url, Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Problem);
         }
 
         endpoint.Behaviour = ReportEndpointBehaviour.Accept;
-        var broken = await sender.SendAsync(endpoint.Url, Body, CancellationToken.None);
+        var broken = await sender.SendAsync(endpoint.Url, Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(broken.Delivered);
         Assert.Contains("circuit is open", broken.Problem, StringComparison.Ordinal);
         Assert.Equal(3, endpoint.Reports.Count);
 
         _time.Advance(options.BreakDuration);
-        Assert.True((await sender.SendAsync(endpoint.Url, Body, CancellationToken.None)).Delivered);
-        Assert.True((await sender.SendAsync(endpoint.Url, Body, CancellationToken.None)).Delivered);
+        Assert.True((await sender.SendAsync(endpoint.Url, Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Delivered);
+        Assert.True((await sender.SendAsync(endpoint.Url, Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Delivered);
         Assert.Equal(5, endpoint.Reports.Count);
     }
 
@@ -174,18 +174,18 @@ public sealed class PinViolationReportSenderTests
         var sender = services.GetRequiredService<PinViolationReportSender>();
         for (int i = 0; i < 3; i++)
         {
-            Assert.False((await sender.SendAsync(dead.Url, Body, CancellationToken.None)).Delivered);
+            Assert.False((await sender.SendAsync(dead.Url, Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Delivered);
         }
 
         Assert.Equal(2, dead.Reports.Count);
-        Assert.True((await sender.SendAsync(healthy.Url, Body, CancellationToken.None)).Delivered);
+        Assert.True((await sender.SendAsync(healthy.Url, Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Delivered);
     }
 
     [Fact]
     public async Task SendAsync_NothingListening_FailedWithTheNetworkError()
     {
         await using var services = Services(new PinningReportOptions { MaxAttempts = 1 });
-        var outcome = await services.GetRequiredService<PinViolationReportSender>().SendAsync(new Uri("http://127.0.0.1:1/reports"), Body, CancellationToken.None);
+        var outcome = await services.GetRequiredService<PinViolationReportSender>().SendAsync(new Uri("http://127.0.0.1:1/reports"), Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(outcome.Delivered);
         Assert.Contains("127.0.0.1:1", outcome.Problem, StringComparison.Ordinal);
     }
@@ -211,10 +211,14 @@ public sealed class PinViolationReportSenderTests
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.ConfigureHttpClientDefaults(b => b.UseCertificatePinning());
-        builder.Services.AddCertificatePinning(options => options.Configuration = new PinningConfiguration
+        builder.Services.AddCertificatePinning(options =>
         {
-            RequirePinnedHosts = true,
-            Policies = [new HostPolicyConfiguration { Hosts = [endpoint.Url.Host], Pins = [TestPki.BackupPin.ToString(), SpkiPin.FromSubjectPublicKeyInfo("other"u8).ToString()], ReportUris = [endpoint.Url.ToString()] }],
+            options.Configuration = new PinningConfiguration
+            {
+                RequirePinnedHosts = true,
+                Policies = [new HostPolicyConfiguration { Hosts = [endpoint.Url.Host], Pins = [TestPki.BackupPin.ToString(), SpkiPin.FromSubjectPublicKeyInfo("other"u8).ToString()], ReportUris = [endpoint.Url.ToString()] }],
+            };
+            options.Reporting.MaxAttempts = 1; // a pinned report client would fail at once, not wait for a backoff on the fake clock
         });
         using var host = builder.Build();
 
@@ -223,7 +227,7 @@ public sealed class PinViolationReportSenderTests
         Assert.Contains("cleartext", refused.ToString(), StringComparison.Ordinal);
         Assert.Empty(endpoint.Reports);
 
-        var outcome = await host.Services.GetRequiredService<PinViolationReportSender>().SendAsync(endpoint.Url, Body, CancellationToken.None);
+        var outcome = await host.Services.GetRequiredService<PinViolationReportSender>().SendAsync(endpoint.Url, Body, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(outcome.Delivered, outcome.Problem);
         Assert.Single(endpoint.Reports);
     }

@@ -1,24 +1,45 @@
-using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Pinset.Extensions;
 
 namespace Pinset.Cli;
 
 /// <summary>
-/// Sends the RFC 7469 reports of <c>check --report</c> and <c>tunnel --report</c>. A dead, slow or failing report
-/// endpoint is warned about and never changes a verdict: the verdict is the server's, not the reporter's.
+/// Sends the RFC 7469 reports of <c>check --report</c> and <c>tunnel --report</c> through the library's
+/// <see cref="PinViolationReportSender"/> (the same client, retries and circuit breaker as an app's reports), each
+/// report bounded to 5 seconds. A dead, slow or failing report endpoint is warned about and never changes a verdict:
+/// the verdict is the server's, not the reporter's.
 /// </summary>
-internal static class CheckReporter
+internal sealed class CheckReporter : IAsyncDisposable, IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    /// <summary>The library's defaults, with one report to one URI bounded to 5 seconds, every attempt included.</summary>
+    private static readonly PinningReportOptions Options = new() { RequestTimeout = TimeSpan.FromSeconds(5), TotalTimeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>A client for <see cref="SendAsync(HttpClient, PinValidationResult, ServerTarget, TimeProvider, Action{string}, CancellationToken)"/>, with the 5-second timeout of each report.</summary>
-    public static HttpClient NewClient() => new() { Timeout = Timeout };
+    private readonly ServiceProvider _services;
+    private readonly PinViolationReportSender _sender;
+    private readonly TimeProvider _time;
 
+    public CheckReporter(TimeProvider time)
+    {
+        _time = time;
+        var services = new ServiceCollection().AddSingleton(time);
+        PinViolationReportSender.Register(services, _ => Options);
+        _services = services.BuildServiceProvider();
+        _sender = _services.GetRequiredService<PinViolationReportSender>();
+    }
+
+    /// <summary>Sends a report for each failing finding whose policy names report URIs.</summary>
     public static async Task SendAsync(IEnumerable<CheckFinding> findings, CliConsole output, CancellationToken cancel)
     {
-        using var client = NewClient();
-        foreach (var finding in findings.Where(f => f.Failed))
+        var failing = findings.Where(f => f.Failed && Reportable(f.Result)).ToList();
+        if (failing.Count == 0)
         {
-            await SendAsync(client, finding.Result!, finding.Target, output.Time, output.Warn, cancel).ConfigureAwait(false);
+            return;
+        }
+
+        await using var reporter = new CheckReporter(output.Time);
+        foreach (var finding in failing)
+        {
+            await reporter.SendAsync(finding.Result!, finding.Target, output.Warn, cancel).ConfigureAwait(false);
         }
     }
 
@@ -26,29 +47,25 @@ internal static class CheckReporter
     public static bool Reportable(PinValidationResult? result) => result?.Policy is { ReportUris.Count: > 0 };
 
     /// <summary>Sends the report of <paramref name="result"/> for <paramref name="target"/> to each of its policy's report URIs; each failure is a warning.</summary>
-    public static async Task SendAsync(HttpClient client, PinValidationResult result, ServerTarget target, TimeProvider time, Action<string> warn, CancellationToken cancel)
+    public async Task SendAsync(PinValidationResult result, ServerTarget target, Action<string> warn, CancellationToken cancel)
     {
         if (!Reportable(result))
         {
             return;
         }
 
-        var body = PinViolationReport.ToJson(result, target.Port, time.GetUtcNow());
+        var body = PinViolationReport.ToJson(result, target.Port, _time.GetUtcNow());
         foreach (var uri in result.Policy!.ReportUris)
         {
-            try
+            var outcome = await _sender.SendAsync(uri, body, cancel).ConfigureAwait(false);
+            if (!outcome.Delivered)
             {
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                using var response = await client.PostAsync(uri, content, cancel).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    warn($"the report for '{target}' to '{uri}' was answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
-            {
-                warn($"the report for '{target}' could not be sent to '{uri}': {(ex is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} seconds" : ex.Message)}.");
+                warn($"the report for '{target}' could not be sent to '{uri}': {outcome.Problem}.");
             }
         }
     }
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    public void Dispose() => _services.Dispose();
 }

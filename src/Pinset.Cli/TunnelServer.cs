@@ -9,7 +9,7 @@ internal sealed record TunnelOptions(TimeSpan DrainTimeout, TimeSpan? IdleTimeou
 /// <summary>What every session of a tunnel shares: the log, the clock, the options, the report sender.</summary>
 internal sealed class TunnelContext(CliConsole console, TunnelLog log, TunnelOptions options) : IDisposable
 {
-    private readonly HttpClient? _reports = options.Report ? CheckReporter.NewClient() : null;
+    private readonly CheckReporter? _reports = options.Report ? new CheckReporter(console.Time) : null;
     private readonly ConcurrentDictionary<TunnelRoute, CertificatePinnerOptions> _pinnerOptions = new();
 
     public TunnelLog Log { get; } = log;
@@ -26,7 +26,7 @@ internal sealed class TunnelContext(CliConsole console, TunnelLog log, TunnelOpt
     public Task ReportAsync(PinValidationResult result, TunnelRoute route, long session, CancellationToken cancel) =>
         _reports is null || !CheckReporter.Reportable(result)
             ? Task.CompletedTask
-            : CheckReporter.SendAsync(_reports, result, route.Target, console.Time, warning => Log.Warn("report-failed", session, $"Session {session}: {warning}"), cancel);
+            : _reports.SendAsync(result, route.Target, warning => Log.Warn("report-failed", session, $"Session {session}: {warning}"), cancel);
 
     /// <summary>TCP keep-alive: the first probe after 60 seconds of silence, then every 10 seconds, the connection dropped after 5 unanswered.</summary>
     public static void KeepAlive(Socket? socket)

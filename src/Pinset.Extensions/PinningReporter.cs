@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,8 +7,9 @@ namespace Pinset.Extensions;
 
 /// <summary>
 /// Sends RFC 7469 pin-violation reports without ever touching a handshake: <see cref="Enqueue"/> only dedupes and writes
-/// to a bounded queue; a background loop posts with a timeout, limited retries, backoff and jitter. Report traffic goes
-/// through its own unpinned client, so a report can never cause another report. Disposing drains within a bound.
+/// to a bounded queue; a background loop posts each through <see cref="PinViolationReportSender"/> (timeouts, retries
+/// with backoff and jitter, a circuit breaker per endpoint). Report traffic goes through its own unpinned client, so a
+/// report can never cause another report. Disposing drains within a bound.
 /// </summary>
 internal sealed class PinningReporter : IAsyncDisposable, IDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
     private readonly ILogger _log;
     private readonly Channel<(Uri Uri, string Body, string Host)> _queue;
     private readonly Dictionary<string, DateTimeOffset> _sent = new(StringComparer.Ordinal);
-    private readonly HttpClient _http;
+    private readonly PinViolationReportSender _sender;
     private readonly CancellationTokenSource _stop = new();
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _failed;
@@ -26,13 +26,13 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
     private readonly Counter<long> _suppressed;
     private readonly Task _loop;
 
-    public PinningReporter(PinningReportOptions options, TimeProvider time, IMeterFactory meters, ILoggerFactory? loggers, HttpMessageHandler? handler = null)
+    public PinningReporter(PinningReportOptions options, PinViolationReportSender sender, TimeProvider time, IMeterFactory meters, ILoggerFactory? loggers)
     {
         _options = options;
+        _sender = sender;
         _time = time;
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Pinset");
         _queue = Channel.CreateBounded<(Uri, string, string)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
         var meter = meters.Create(PinningMetricNames.Meter);
         _delivered = meter.CreateCounter<long>(PinningMetricNames.ReportsSent, "{report}", "Pin-violation reports delivered.");
         _failed = meter.CreateCounter<long>(PinningMetricNames.ReportsFailed, "{report}", "Pin-violation reports given up after every attempt.");
@@ -107,41 +107,13 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
 
     private async Task SendAsync(Uri uri, string body, string host)
     {
-        for (int attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        var outcome = await _sender.SendAsync(uri, body, _stop.Token).ConfigureAwait(false);
+        for (int i = 0; i < outcome.FailedAttempts.Count; i++)
         {
-            string problem;
-            try
-            {
-                using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-                using var both = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                using var response = await _http.PostAsync(uri, content, both.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    _delivered.Add(1);
-                    return;
-                }
-
-                problem = $"answered {(int)response.StatusCode}";
-                if ((int)response.StatusCode < 500 && response.StatusCode is not (System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests))
-                {
-                    attempt = _options.MaxAttempts;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !_stop.IsCancellationRequested))
-            {
-                problem = ex is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} seconds" : ex.Message;
-            }
-
-            PinningLog.ReportSendFailed(_log, host, uri.ToString(), attempt, _options.MaxAttempts, problem);
-            if (attempt < _options.MaxAttempts)
-            {
-                var delay = _options.RetryDelay * Math.Pow(2, attempt - 1) * (1 + (Random.Shared.NextDouble() / 2));
-                await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
-            }
+            PinningLog.ReportSendFailed(_log, host, uri.ToString(), i + 1, _options.MaxAttempts, outcome.FailedAttempts[i]);
         }
 
-        _failed.Add(1);
+        (outcome.Delivered ? _delivered : _failed).Add(1);
     }
 
     /// <summary>
@@ -161,7 +133,6 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
             _loop.Wait();
         }
 
-        _http.Dispose();
         _stop.Dispose();
     }
 
@@ -184,7 +155,6 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        _http.Dispose();
         _stop.Dispose();
     }
 }

@@ -60,8 +60,10 @@ public static class PinningServiceCollectionExtensions
         services.TryAddSingleton(sp => new PinningPolicyMonitor(sp, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PinningMetrics>();
         services.TryAddSingleton(TimeProvider.System);
+        PinViolationReportSender.Register(services, ReportOptions);
         services.TryAddSingleton(sp => new PinningReporter(
-            sp.GetRequiredService<IOptionsMonitor<PinningOptions>>().CurrentValue.Reporting,
+            ReportOptions(sp),
+            sp.GetRequiredService<PinViolationReportSender>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetService<ILoggerFactory>()));
@@ -80,6 +82,9 @@ public static class PinningServiceCollectionExtensions
         AddBundles(services);
         return services;
     }
+
+    private static PinningReportOptions ReportOptions(IServiceProvider services) =>
+        services.GetRequiredService<IOptionsMonitor<PinningOptions>>().CurrentValue.Reporting;
 
     /// <summary>The pin bundle store, its background refresher, and the client it fetches with (inert without a bundle URL).</summary>
     private static void AddBundles(IServiceCollection services)

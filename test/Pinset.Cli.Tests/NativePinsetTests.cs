@@ -57,6 +57,24 @@ public sealed class NativePinsetTests : IClassFixture<NativePinsetFixture>, IDis
         await AssertSameAsInProcessAsync(["check", policy, CliFixture.Target(server), .. _fx.Reach(server), "--json"]);
     }
 
+    [RequiresToolsFact("clang", "objcopy")]
+    public async Task CheckReport_SentThroughTheResiliencePipeline_PrintsWhatTheInProcessCliPrints()
+    {
+        // The report sender (IHttpClientFactory, Microsoft.Extensions.Http.Resilience) trimmed and compiled ahead of
+        // time: one collector accepts, one refuses (400, not retried), and both builds say and send the same.
+        await using var collector = await ReportEndpoint.StartAsync();
+        await using var refusing = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Reject);
+        await using var interceptor = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": ["{{_fx.Pki.Intermediate.Pin}}", "{{TestPki.BackupPin}}"], "reportUris": ["{{collector.Url}}", "{{refusing.Url}}"]}""");
+        var run = await AssertSameAsInProcessAsync(["check", policy, CliFixture.Target(interceptor), "--report", .. _fx.Reach(interceptor)]);
+        Assert.True(run.Exit == 1, run.ToString());
+        Assert.Contains($"could not be sent to '{refusing.Url}': answered 400 Bad Request.", run.Error, StringComparison.Ordinal);
+        Assert.Equal(2, collector.Reports.Count);
+        Assert.Equal(2, refusing.Reports.Count);
+        using var report = JsonDocument.Parse(collector.Reports[1].Body);
+        Assert.Equal("PinMismatch", report.RootElement.GetProperty("outcome").GetString());
+    }
+
     [RequiresToolsTheory("clang", "objcopy")]
     [InlineData("json")]
     [InlineData("curl")]

@@ -156,10 +156,9 @@ public sealed class PinningReporterTests : IDisposable
     public async Task FullQueue_DropsAndCounts()
     {
         await using var endpoint = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
-        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
-        using var dropped = new MetricCollector<long>(meters, PinningMetricNames.Meter, PinningMetricNames.ReportsDropped);
-        await using var reporter = new PinningReporter(new PinningReportOptions { QueueCapacity = 1, ShutdownTimeout = TimeSpan.FromSeconds(1) }, TimeProvider.System, meters, null);
+        await using var services = Services(TimeProvider.System, new PinningReportOptions { QueueCapacity = 1, ShutdownTimeout = TimeSpan.FromSeconds(1) });
+        using var dropped = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsDropped);
+        await using var reporter = Reporter(services);
 
         reporter.Enqueue(Failure(endpoint.Url, "a.exchange.test"));
         await endpoint.WaitForReportsAsync(1);
@@ -173,10 +172,10 @@ public sealed class PinningReporterTests : IDisposable
     public async Task Shutdown_DrainsQueue_AndStopsWaitingAtItsBound()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         await using (var accepting = await ReportEndpoint.StartAsync())
+        await using (var system = Services(TimeProvider.System))
         {
-            var reporter = new PinningReporter(new PinningReportOptions(), TimeProvider.System, meters, null);
+            var reporter = Reporter(system);
             reporter.Enqueue(Failure(accepting.Url, "a.exchange.test"));
             reporter.Enqueue(Failure(accepting.Url, "b.exchange.test"));
             await reporter.DisposeAsync();
@@ -184,7 +183,8 @@ public sealed class PinningReporterTests : IDisposable
         }
 
         await using var hanging = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
-        var stuck = new PinningReporter(new PinningReportOptions { ShutdownTimeout = TimeSpan.FromSeconds(5), RequestTimeout = TimeSpan.FromHours(1) }, time, meters, null);
+        await using var services = Services(time, new PinningReportOptions { ShutdownTimeout = TimeSpan.FromSeconds(5), RequestTimeout = TimeSpan.FromHours(1), TotalTimeout = TimeSpan.FromHours(1) });
+        var stuck = Reporter(services);
         stuck.Enqueue(Failure(hanging.Url, "a.exchange.test"));
         await hanging.WaitForReportsAsync(1);
         var disposing = stuck.DisposeAsync().AsTask();
@@ -192,6 +192,49 @@ public sealed class PinningReporterTests : IDisposable
         time.Advance(TimeSpan.FromSeconds(5));
         await disposing.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task DeadCollector_CircuitOpens_FailuresCountedWithoutRequestsOrWaiting()
+    {
+        // One attempt per report and a circuit that opens after two failures: the third report fails at once, with no
+        // request to the collector and no wait on the clock (which never moves in this test), and is counted and logged.
+        await using var endpoint = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Fail);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = Services(time, new PinningReportOptions { MaxAttempts = 1, BreakAfterFailures = 2 });
+        using var failed = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsFailed);
+        using var sent = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsSent);
+        await using var reporter = Reporter(services);
+        foreach (var host in new[] { "a.exchange.test", "b.exchange.test", "c.exchange.test" })
+        {
+            reporter.Enqueue(Failure(endpoint.Url, host));
+        }
+
+        await failed.WaitForMeasurementsAsync(3, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, endpoint.Reports.Count);
+        Assert.Empty(sent.GetMeasurementSnapshot());
+        var logged = services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == "Pinset" && r.Id.Id == 7).Select(r => r.Message).ToList();
+        Assert.Equal(3, logged.Count);
+        Assert.Contains("'c.exchange.test'", logged[2], StringComparison.Ordinal);
+        Assert.Contains("circuit is open", logged[2], StringComparison.Ordinal);
+        Assert.Contains("(attempt 1 of 1): answered 500 Internal Server Error.", logged[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>A container with the report sender, on <paramref name="time"/>, with metrics and fake logging.</summary>
+    private static ServiceProvider Services(TimeProvider time, PinningReportOptions? options = null)
+    {
+        var services = new ServiceCollection().AddMetrics().AddFakeLogging().AddSingleton(time);
+        services.AddSingleton(options ?? new PinningReportOptions());
+        PinViolationReportSender.Register(services, sp => sp.GetRequiredService<PinningReportOptions>());
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>A reporter as AddCertificatePinning makes it, with the options and sender of <paramref name="services"/>.</summary>
+    private static PinningReporter Reporter(ServiceProvider services) => new(
+        services.GetRequiredService<PinningReportOptions>(),
+        services.GetRequiredService<PinViolationReportSender>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<IMeterFactory>(),
+        services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
 
     /// <summary>A real refusing result for <paramref name="host"/>: the interceptor's chain, built by the platform, against the genuine pins.</summary>
     private PinValidationResult Failure(Uri reportUri, string host)

@@ -12,9 +12,12 @@ public enum ReportEndpointBehaviour
     Accept,
     Fail,
     Hang,
+
+    /// <summary>400 Bad Request: the collector refuses the report itself, which no retry can change.</summary>
+    Reject,
 }
 
-/// <summary>A real HTTP report collector on 127.0.0.1 (Kestrel): records what is posted, and answers 204, 500, or nothing until released.</summary>
+/// <summary>A real HTTP report collector on 127.0.0.1 (Kestrel): records what is posted, and answers 204, 500, 400, or nothing until released.</summary>
 public sealed class ReportEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -54,6 +57,8 @@ public sealed class ReportEndpoint : IAsyncDisposable
             {
                 case ReportEndpointBehaviour.Fail:
                     return Results.StatusCode(500);
+                case ReportEndpointBehaviour.Reject:
+                    return Results.BadRequest();
                 case ReportEndpointBehaviour.Hang:
                     await endpoint._release.Task.WaitAsync(context.RequestAborted);
                     return Results.NoContent();

@@ -41,6 +41,8 @@ internal static class PolicyAndReportingExamples
         {
             options.Reporting.AppName = "market-maker";
             options.Reporting.AppVersion = "4.2.0";
+            options.Reporting.MaxAttempts = 5; // the first attempt and 4 retries, with backoff and jitter
+            options.Reporting.BreakDuration = TimeSpan.FromMinutes(1); // how long a failing collector is left alone
         });
         // </example>
     }

@@ -54,7 +54,7 @@ internal sealed class CheckReporter : IAsyncDisposable, IDisposable
             return;
         }
 
-        var body = PinViolationReport.ToJson(result, target.Port, _time.GetUtcNow());
+        var body = PinViolationReport.ToJson(result.Port == 0 ? result.WithPort(target.Port) : result, _time.GetUtcNow());
         foreach (var uri in result.Policy!.ReportUris)
         {
             var outcome = await _sender.SendAsync(uri, body, cancel).ConfigureAwait(false);

@@ -79,7 +79,7 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
             fields["app-version"] = version;
         }
 
-        var body = PinViolationReport.ToJson(result, result.Port, now, fields);
+        var body = PinViolationReport.ToJson(result, now, fields);
         foreach (var uri in policy.ReportUris)
         {
             if (!_queue.Writer.TryWrite((uri, body, result.Host)))

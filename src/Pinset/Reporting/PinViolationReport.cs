@@ -11,9 +11,9 @@ namespace Pinset;
 /// </summary>
 public static class PinViolationReport
 {
-    /// <summary>The report for a result that matched a policy.</summary>
+    /// <summary>The report for a result that matched a policy; its <c>port</c> is the result's (0 where the transport did not reveal it).</summary>
     /// <exception cref="ArgumentException">The result matched no policy, so there is nothing to report against.</exception>
-    public static string ToJson(PinValidationResult result, int port, DateTimeOffset now, IReadOnlyDictionary<string, string>? appFields = null)
+    public static string ToJson(PinValidationResult result, DateTimeOffset now, IReadOnlyDictionary<string, string>? appFields = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var policy = result.Policy ?? throw new ArgumentException($"The result for '{result.Host}' matched no policy; only policy violations are reported.", nameof(result));
@@ -23,7 +23,7 @@ public static class PinViolationReport
             json.WriteStartObject();
             json.WriteString("date-time", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             json.WriteString("hostname", result.Host);
-            json.WriteNumber("port", port);
+            json.WriteNumber("port", result.Port);
             if (policy.Expires is { } expires)
             {
                 json.WriteString("effective-expiration-date", expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));

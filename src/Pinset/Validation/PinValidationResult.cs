@@ -40,7 +40,15 @@ public sealed class PinValidationResult
     public string Host { get; }
 
     /// <summary>The server's port where the transport revealed it, on every result that carries chains; otherwise 0.</summary>
-    public int Port { get; internal init; }
+    public int Port { get; internal set; }
+
+    /// <summary>The same result for a connection whose port the caller knows (an SslStream callback does not reveal it).</summary>
+    internal PinValidationResult WithPort(int port)
+    {
+        var copy = (PinValidationResult)MemberwiseClone();
+        copy.Port = port;
+        return copy;
+    }
 
     /// <summary>The policy that applied to the host; null when none did.</summary>
     public HostPolicy? Policy { get; }

@@ -96,7 +96,16 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
             _awaited.Add((match, seen));
         }
 
-        var ended = await Task.WhenAny(seen.Task, _errorClosed.Task).WaitAsync(Limit).ConfigureAwait(false);
+        Task ended;
+        try
+        {
+            ended = await Task.WhenAny(seen.Task, _errorClosed.Task).WaitAsync(Limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"The tunnel did not log '{what}' within {Limit.TotalSeconds:0} seconds; its log:\n{Log}", ex);
+        }
+
         return ended == seen.Task ? await seen.Task : throw new InvalidOperationException($"The tunnel ended before logging '{what}'; its log:\n{Log}");
     }
 

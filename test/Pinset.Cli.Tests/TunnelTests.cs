@@ -129,9 +129,12 @@ public sealed class TunnelTests : IDisposable
         client.Shutdown(SocketShutdown.Send);
         using var back = new MemoryStream();
         await ReadToEndAsync(client, back);
+        var received = await server.ReceivedAsync(0);
+        var closed = await tunnel.WaitForAsync("Session 1 closed");
+        Assert.True(back.Length == data.Length && received.Length == data.Length, $"Sent {data.Length} bytes; the server received {received.Length} and the client got {back.Length} back.\n{tunnel.Log}");
         Assert.Equal(SHA256.HashData(data), SHA256.HashData(back.ToArray()));
-        Assert.Equal(SHA256.HashData(data), SHA256.HashData(await server.ReceivedAsync(0)));
-        Assert.Contains("Session 1 closed by both sides", await tunnel.WaitForAsync("Session 1 closed"), StringComparison.Ordinal);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(received));
+        Assert.Contains("Session 1 closed by both sides", closed, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -176,7 +176,7 @@ internal sealed class TunnelSession
         var toServer = CopyOnThread(client, tls, ToServer, () =>
         {
             // The client will send no more: close_notify, then the TCP write side; the server may go on answering.
-            tls.ShutdownAsync().GetAwaiter().GetResult();
+            SendCloseNotify(tls);
             upstreamSocket?.Shutdown(SocketShutdown.Send);
         });
         var toClient = CopyOnThread(tls, client, ToClient, () => _client.Shutdown(SocketShutdown.Send));
@@ -215,6 +215,34 @@ internal sealed class TunnelSession
 
         var failed = toServer.IsFaulted ? (toServer, "the client's side") : toClient.IsFaulted ? (toClient, $"the side of {_route.Target}") : default;
         return failed.Item1 is null ? "closed by both sides" : $"ended: {failed.Item2} failed ({Reason(failed.Item1.Exception!.GetBaseException())})";
+    }
+
+    /// <summary>
+    /// Sends TLS close_notify while the other thread may be inside the same SslStream's Read. OpenSSL refuses a shutdown
+    /// while that read is taking in a post-handshake message (TLS 1.3 session tickets arrive just after the handshake:
+    /// "shutdown while in init"); the refusal changes nothing, and the window lasts as long as one message takes, so the
+    /// shutdown is tried again for up to a second. Should it still be refused, the TCP shutdown that follows tells the
+    /// server all the same (as end of stream without close_notify) rather than failing a session that lost nothing.
+    /// </summary>
+    private void SendCloseNotify(SslStream tls)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                tls.ShutdownAsync().GetAwaiter().GetResult();
+                return;
+            }
+            catch (Exception ex) when (ex is not ObjectDisposedException && attempt < 100)
+            {
+                Thread.Sleep(10);
+            }
+            catch (Exception ex) when (ex is not ObjectDisposedException)
+            {
+                Log.Warn("close-notify-failed", _id, $"Session {_id}: TLS close_notify could not be sent ({ex.GetBaseException().Message}); the server is told the client has finished by the TCP end of stream alone.");
+                return;
+            }
+        }
     }
 
     /// <summary>

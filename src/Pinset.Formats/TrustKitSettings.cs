@@ -238,7 +238,18 @@ public static class TrustKitSettings
                 return entries;
             }
 
-            entries.Add((children[i].Value, children[++i]));
+            var key = children[i].Value;
+            // Keys of one dict are unique; domains are host names, so they compare ignoring case. A repeat would leave
+            // to chance which of the two TrustKit uses.
+            var comparison = dict.Parent?.Elements().Any(e => e.Name.LocalName == "key" && e.Value == "TSKPinnedDomains" && e.ElementsAfterSelf().FirstOrDefault() == dict) == true
+                ? StringComparison.OrdinalIgnoreCase
+                : StringComparison.Ordinal;
+            if (entries.FindIndex(e => string.Equals(e.Item1, key, comparison)) is var first and >= 0)
+            {
+                errors.Add($"'{source}' line {Line(children[i])}: the key '{key}' is given twice in one <dict> (first as '{entries[first].Item1}' at line {Line(entries[first].Item2.ElementsBeforeSelf().Last())}); keep one, as which of the two TrustKit would use is not for Pinset to guess.");
+            }
+
+            entries.Add((key, children[++i]));
         }
 
         return entries;

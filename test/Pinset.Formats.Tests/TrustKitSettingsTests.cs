@@ -152,4 +152,16 @@ public sealed class TrustKitSettingsTests
         Assert.Contains(warnings, w => w.Contains("TrustKit has no certificate pins; 1 are left out", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains("TrustKit has no banned pins; 1 are left out", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Read_AKeyGivenTwice_Refused_DomainsIgnoringCase()
+    {
+        var setting = Assert.Throws<PinningConfigurationException>(() => TrustKitSettings.Read(
+            InfoPlist(Hashes(A, B) + "<key>TSKEnforcePinning</key><true/><key>TSKEnforcePinning</key><false/>"), "Info.plist", new List<string>()));
+        Assert.Contains("the key 'TSKEnforcePinning' is given twice in one <dict>", setting.Message, StringComparison.Ordinal);
+
+        var domain = InfoPlist(Hashes(A, B)).Replace("<key>yahoo.com</key>", $"<key>YAHOO.com</key><dict>{Hashes(A, B)}</dict><key>yahoo.com</key>", StringComparison.Ordinal);
+        var twice = Assert.Throws<PinningConfigurationException>(() => TrustKitSettings.Read(domain, "Info.plist", new List<string>()));
+        Assert.Contains("the key 'yahoo.com' is given twice in one <dict> (first as 'YAHOO.com'", twice.Message, StringComparison.Ordinal);
+    }
 }

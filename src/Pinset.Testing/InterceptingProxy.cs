@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Pinset.Testing;
@@ -219,9 +220,7 @@ public sealed class InterceptingProxy : IAsyncDisposable
         {
             TargetHost = serverName ?? connection.Host ?? "localhost",
             ApplicationProtocols = negotiated == default ? null : [negotiated],
-
-            // The proxy forwards to the loopback server it was started for; it is the client that must judge certificates.
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            RemoteCertificateValidationCallback = DangerousAcceptAnyUpstreamCertificate,
         }, token).ConfigureAwait(false);
         connection.ForwardingStarted();
         await upstream.WriteAsync(buffer.AsMemory(0, first), token).ConfigureAwait(false);
@@ -234,6 +233,14 @@ public sealed class InterceptingProxy : IAsyncDisposable
         await done.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(Quietly(toServer), Quietly(toClient)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The proxy's own leg to the genuine server accepts whatever certificate that server shows. Test fixture only: the
+    /// leg goes to 127.0.0.1 and the port the proxy was started for, to a server of the test's generated PKI that no
+    /// system store trusts, and it plays the attacker, who has no reason to judge it. Never a client's callback: the
+    /// client's certificate decisions are what the tests examine, and Pinset makes them.
+    /// </summary>
+    private static bool DangerousAcceptAnyUpstreamCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) => true;
 
     private static async Task PumpAsync(Stream from, Stream to, InterceptedConnection? counted, CancellationToken token)
     {

@@ -124,7 +124,7 @@ public sealed class HostPolicyBuilder
 
         var draft = new PinningPolicyCompiler.Draft(
             [.. _hosts.Distinct()], [.. _pins.Distinct()], [.. _certificates.Distinct()], [.. _banned.Distinct()], _expires, _mode, [.. _reportUris], _pins.Count + _certificates.Count);
-        return PinningPolicyCompiler.Finish(index, draft, Error, errors, before, backupPinIsAnError: false, Warn);
+        return PinningPolicyCompiler.Finish(index, draft, Error, errors, before, Warn);
 
         void Warn(string message) => warnings.Add($"{where}: {message}");
     }

@@ -49,9 +49,7 @@ internal static class PinningPolicyCompiler
         var reportUris = ParseReportUris(configuration.ReportUris, Error);
         int given = (configuration.Pins?.Count ?? 0) + (configuration.Certificates?.Count ?? 0);
         var draft = new Draft(Trimmed(patterns, patternCount), pins, certificates, banned, expires, mode, reportUris, given);
-        return backupWarnings is null
-            ? Finish(index, draft, Error, errors, before, backupPinIsAnError: true)
-            : Finish(index, draft, Error, errors, before, backupPinIsAnError: false, message => backupWarnings.Add($"{Where(index, configuration)}: {message}"));
+        return Finish(index, draft, Error, errors, before, backupWarnings is null ? null : message => backupWarnings.Add($"{Where(index, configuration)}: {message}"));
     }
 
     /// <summary>A policy's typed parts, from a configuration's text or from <see cref="PinningPolicyBuilder"/>; pins deduplicated, <paramref name="Given"/> counting repeats.</summary>
@@ -59,9 +57,10 @@ internal static class PinningPolicyCompiler
 
     /// <summary>
     /// The checks on a policy's typed parts, the same whether they were read or built: pins both pinned and banned, no
-    /// pins, and the backup-pin rule, which is an error for a configuration and, for a builder, a warning its caller sees.
+    /// pins, and the backup-pin rule, which is an error unless <paramref name="backupWarning"/> takes it as a warning (for a
+    /// builder's caller, or a tool converting policies).
     /// </summary>
-    internal static HostPolicy? Finish(int index, Draft draft, Action<string> error, List<string> errors, int before, bool backupPinIsAnError, Action<string>? warn = null)
+    internal static HostPolicy? Finish(int index, Draft draft, Action<string> error, List<string> errors, int before, Action<string>? backupWarning = null)
     {
         foreach (var pin in draft.Pins)
         {
@@ -79,14 +78,7 @@ internal static class PinningPolicyCompiler
         else if (draft.Mode == PinningMode.Enforce && distinct < 2 && errors.Count == before)
         {
             var rule = $"An enforced policy needs at least two distinct pins, one of them a backup key that is not in the chain today, so that a key rotation cannot lock clients out; it has {distinct}{(draft.Given > distinct ? $" ({draft.Given} given, some repeated)" : string.Empty)}. Add a backup pin ('pinset backup-key' makes one), or set 'mode' to 'report-only' while you roll out.";
-            if (backupPinIsAnError)
-            {
-                error(rule);
-            }
-            else
-            {
-                warn?.Invoke(rule);
-            }
+            (backupWarning ?? error)(rule);
         }
 
         return errors.Count == before

@@ -27,8 +27,8 @@ public sealed record HostPolicyConfiguration
     /// <summary>Absolute http or https URIs that pin-violation reports are sent to.</summary>
     public IReadOnlyList<string> ReportUris { get; init => field = Copy(value); } = [];
 
-    /// <summary>A copy of what the caller passed (null is empty): a record is a value, so a list changed later must not change it.</summary>
-    internal static IReadOnlyList<string> Copy(IReadOnlyList<string>? values) => values is null ? [] : Array.AsReadOnly<string>([.. values]);
+    /// <summary>A read-only copy of what the caller passed (null is empty): a record is a value, so a list changed later must not change it.</summary>
+    internal static IReadOnlyList<T> Copy<T>(IReadOnlyList<T>? values) => values is null ? [] : Array.AsReadOnly<T>([.. values]);
 
     /// <summary>Equal when every list holds the same strings in the same order and the texts are the same (ordinal): a reload that changes nothing is no change.</summary>
     public bool Equals(HostPolicyConfiguration? other) =>

@@ -8,7 +8,7 @@ namespace Pinset;
 public sealed record PinningConfiguration
 {
     /// <summary>The policies, each a set of host patterns with their pins. At least one is required.</summary>
-    public IReadOnlyList<HostPolicyConfiguration> Policies { get; init => field = value is null ? [] : Array.AsReadOnly<HostPolicyConfiguration>([.. value]); } = [];
+    public IReadOnlyList<HostPolicyConfiguration> Policies { get; init => field = HostPolicyConfiguration.Copy(value); } = [];
 
     /// <summary>
     /// When true, a connection to a host that no policy matches is refused instead of passing unpinned.

@@ -32,7 +32,7 @@ internal sealed partial class CollectorProcess : IAsyncDisposable
     /// </summary>
     public static async Task<CollectorProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string? appDirectory = null)
     {
-        var dotnet = new ExternalTool(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
+        var dotnet = DotnetBuild.Sdk;
         string[] collector = [Path.Combine(appDirectory ?? AppContext.BaseDirectory, "Pinset.Collector.dll"), "--urls", "http://127.0.0.1:0", .. arguments];
         var (tool, toolArguments) = workingDirectory is null
             ? (dotnet, collector)

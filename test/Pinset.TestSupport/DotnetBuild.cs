@@ -3,6 +3,9 @@ namespace Pinset.TestSupport;
 /// <summary>The .NET SDK run from a test as a user's shell runs it: without the test run's own MSBuild and test-host settings.</summary>
 public static class DotnetBuild
 {
+    /// <summary>The <c>dotnet</c> the test run itself uses (DOTNET_HOST_PATH), else the one on PATH.</summary>
+    public static ExternalTool Sdk => new(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
+
     /// <summary>
     /// The environment changes a build started from a test needs: the test run's MSBuild, test-host and host-path
     /// settings would steer the inner build, so they are removed, and build servers are not left running.
@@ -19,8 +22,7 @@ public static class DotnetBuild
     /// <summary>Runs <c>dotnet publish PROJECT -c Release -o OUTPUT</c>; throws with the SDK's output when it fails.</summary>
     public static async Task PublishAsync(string project, string output)
     {
-        var dotnet = new ExternalTool(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
-        var (exit, stdout, stderr) = await dotnet.RunAsync(["publish", project, "-c", "Release", "-o", output, "--nologo", "-p:UseSharedCompilation=false"], Repository.Root, CleanEnvironment()).ConfigureAwait(false);
+        var (exit, stdout, stderr) = await Sdk.RunAsync(["publish", project, "-c", "Release", "-o", output, "--nologo", "-p:UseSharedCompilation=false"], Repository.Root, CleanEnvironment()).ConfigureAwait(false);
         if (exit != 0)
         {
             throw new InvalidOperationException($"dotnet publish {project} exited {exit}:{Environment.NewLine}{stdout}{stderr}");

@@ -5,7 +5,7 @@ namespace Pinset.TestSupport;
 /// <summary>The real <c>pinset</c> command, run as its own process from the build output (Pinset.Cli.dll beside the tests), as a user runs it.</summary>
 public static class PinsetProcess
 {
-    private static ExternalTool Dotnet => new(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
+    private static ExternalTool Dotnet => DotnetBuild.Sdk;
 
     private static string Entry => Path.Combine(AppContext.BaseDirectory, "Pinset.Cli.dll");
 

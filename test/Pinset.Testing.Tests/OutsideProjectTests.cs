@@ -139,14 +139,20 @@ public sealed partial class OutsideProjectTests
         }
 
         // The outer test run's MSBuild and test-host settings would steer the inner build; it gets a clean slate.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_HOST_PATH", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var (name, value) in DotnetBuild.CleanEnvironment())
         {
-            start.Environment.Remove(name);
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         var stdout = process.StandardOutput.ReadToEndAsync();

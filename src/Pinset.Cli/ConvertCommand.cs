@@ -23,9 +23,11 @@ internal static class ConvertCommand
             var warnings = new List<string>();
             var text = await output.Files.ReadTextAsync(path, "a policy file", cancel).ConfigureAwait(false);
             var configuration = Read(text, InputFile.Display(path), parse.GetValue(from), parse.GetValue(host), output.Time.GetUtcNow(), warnings);
-            warnings.AddRange(Validate(configuration));
             var format = parse.GetValue(to)!;
             var converted = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
+
+            // Reading and writing Pinset's JSON both name a missing backup pin; the user is told once.
+            warnings = [.. warnings.Distinct(StringComparer.Ordinal)];
             if (parse.GetValue(outputFile) is { } target)
             {
                 using var staged = StagedFile.Write(target, converted);
@@ -73,20 +75,10 @@ internal static class ConvertCommand
             throw new CliException(ExitCodes.BadInput, $"'{file}' holds HPKP headers, which name no host; give --host HOST.");
         }
 
-        // What the source says that Pinset cannot express (Android's trust anchors, overridePins...) is printed.
+        // What the source says that Pinset cannot express (Android's trust anchors, overridePins...) is printed, and so is
+        // a missing backup pin: the policy is converted rather than refused, so the user has something to add it to.
         var read = format.Read(text, new PolicyFormatContext { SourceName = file, Now = now, Host = host });
         warnings.AddRange(read.Warnings);
         return read.Value;
-    }
-
-    /// <summary>
-    /// Every rule of a policy holds but one: a policy that another ecosystem allowed with a single pin is converted
-    /// (with a warning) rather than refused, since refusing would leave the user with nothing to fix it in.
-    /// </summary>
-    private static List<string> Validate(PinningConfiguration configuration)
-    {
-        var backup = new List<string>();
-        PinningPolicy.CreateWaivingBackupRule(configuration, backup);
-        return [.. backup.Select(rule => $"Pinset refuses to load the converted policy until a backup pin is added: {rule}")];
     }
 }

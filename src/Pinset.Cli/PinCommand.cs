@@ -157,7 +157,8 @@ internal static class PinCommand
         var warnings = new List<string>();
         output.Out.Write(PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings, onPath.Where(i => i.IsLeafKey).Select(i => i.Pin!.Value).ToHashSet()));
         warnings.ForEach(output.Warn);
-        if (pins.Count < 2)
+        // Pinset's JSON writer names a missing backup pin itself.
+        if (pins.Count < 2 && format != PolicyFormat.Json)
         {
             output.Warn(format == PolicyFormat.Curl
                 ? "only the current leaf's pin: curl will refuse the server as soon as its key changes; add the next key's pin after a ';' ('pinset backup-key' makes the key)."

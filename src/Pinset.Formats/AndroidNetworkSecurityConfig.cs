@@ -9,7 +9,7 @@ namespace Pinset.Formats;
 /// subdomains (<c>includeSubdomains="true"</c>, which is Pinset's <c>**.</c>). What cannot be said in Android's
 /// terms is reported in the warnings, never dropped silently.
 /// </summary>
-public static class AndroidNetworkSecurityConfig
+internal static class AndroidNetworkSecurityConfig
 {
     /// <summary>Writes the configuration; <paramref name="warnings"/> receives what Android cannot express.</summary>
     public static string Write(PinningConfiguration configuration, IList<string> warnings)

@@ -1,24 +1,20 @@
 namespace Pinset.Formats;
 
 /// <summary>Android's network security config: what Android reads but Pinset cannot express (trust anchors, overridePins, unpinned domains) is a warning.</summary>
-internal sealed class AndroidNscPolicyFormat : IPolicyFormat
+internal sealed class AndroidNscPolicyFormat : PolicyFormatBase
 {
-    public string Name => "android-nsc";
+    public override string Name => "android-nsc";
 
-    public bool CanRead => true;
+    public override bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal);
 
-    public bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal);
-
-    public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context)
+    protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings)
     {
-        var warnings = new List<string>();
-        return new(AndroidNetworkSecurityConfig.Read(text, context.SourceName, warnings, context.Now), warnings);
+        return AndroidNetworkSecurityConfig.Read(text, context.SourceName, warnings, context.Now);
     }
 
-    public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
+    protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        var warnings = new List<string>();
         FormatWarnings.RequirePinnedHosts(configuration, warnings, "Android's network security config");
-        return new(AndroidNetworkSecurityConfig.Write(configuration, warnings), warnings);
+        return AndroidNetworkSecurityConfig.Write(configuration, warnings);
     }
 }

@@ -7,7 +7,7 @@ namespace Pinset.Formats;
 /// <c>CertificatePinner</c> (Kotlin); TrustKit's settings are <see cref="TrustKitSettings"/>. What a target cannot
 /// express is added to the warnings.
 /// </summary>
-public static class EcosystemSnippets
+internal static class EcosystemSnippets
 {
     /// <summary>
     /// curl's <c>sha256//a;sha256//b</c>, one line per policy; with several policies each line follows a <c># hosts</c>

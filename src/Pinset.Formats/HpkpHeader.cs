@@ -9,7 +9,7 @@ namespace Pinset.Formats;
 /// by; <c>includeSubDomains</c> makes the pattern <c>**.host</c>, <c>max-age</c> becomes an expiry counted from the
 /// time it is read, and <c>Public-Key-Pins-Report-Only</c> makes a report-only policy.
 /// </summary>
-public static class HpkpHeader
+internal static class HpkpHeader
 {
     private const string Enforce = "Public-Key-Pins";
     private const string ReportOnly = "Public-Key-Pins-Report-Only";
@@ -86,8 +86,10 @@ public static class HpkpHeader
     /// <summary>
     /// Reads every header line of <paramref name="text"/> (blank lines are skipped), each a <c>Public-Key-Pins</c> or
     /// <c>Public-Key-Pins-Report-Only</c> header, with or without its name, served by <paramref name="host"/>. A line a
-    /// browser would refuse refuses the whole text; what a browser ignores, caps or reads differently from what a reader
-    /// might expect is a warning.
+    /// browser would refuse whatever chain it came with refuses the whole text; what a browser ignores, caps or reads
+    /// differently from what a reader might expect is a warning. A header with a single pin is read, with a warning: a
+    /// browser refuses it only because no backup pin can be both in and out of the served chain, and the converted policy
+    /// is where the user adds the backup pin (Pinset refuses to load it until then).
     /// </summary>
     /// <exception cref="PinningConfigurationException">A header is one a browser would refuse, or two headers of one kind pin the same host.</exception>
     public static PinningConfiguration Read(string text, string host, DateTimeOffset now, IList<string> warnings)

@@ -1,26 +1,22 @@
 namespace Pinset.Formats;
 
 /// <summary>HPKP headers (RFC 7469), one line per exact host; reading needs the host that served them.</summary>
-internal sealed class HpkpPolicyFormat : IPolicyFormat
+internal sealed class HpkpPolicyFormat : PolicyFormatBase
 {
-    public string Name => "hpkp";
+    public override string Name => "hpkp";
 
-    public bool CanRead => true;
-
-    public bool Recognizes(string text) =>
+    public override bool Recognizes(string text) =>
         PolicyFormats.Start(text) is var start && !start.StartsWith('{') && !start.StartsWith('<') && start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase);
 
-    public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context)
+    protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings)
     {
         var host = context.Host ?? throw new PinsetFormatException($"'{context.SourceName}' holds HPKP headers, which name no host; give the host that served them.");
-        var warnings = new List<string>();
-        return new(HpkpHeader.Read(text, HostName.Normalize(host), context.Now, warnings), warnings);
+        return HpkpHeader.Read(text, HostName.Normalize(host), context.Now, warnings);
     }
 
-    public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
+    protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        var warnings = new List<string>();
         FormatWarnings.RequirePinnedHosts(configuration, warnings, "HPKP");
-        return new(string.Join('\n', HpkpHeader.Write(configuration, context.Now, warnings)) + "\n", warnings);
+        return string.Join('\n', HpkpHeader.Write(configuration, context.Now, warnings)) + "\n";
     }
 }

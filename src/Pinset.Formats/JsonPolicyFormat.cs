@@ -1,17 +1,17 @@
 namespace Pinset.Formats;
 
-/// <summary>Pinset's own document: everything is expressed, so there is never a warning.</summary>
-internal sealed class JsonPolicyFormat : IPolicyFormat
+/// <summary>Pinset's own document: everything is expressed, so the only warning is the backup-pin rule, which stops it loading.</summary>
+internal sealed class JsonPolicyFormat : PolicyFormatBase
 {
-    public string Name => "json";
+    public override string Name => "json";
 
-    public bool CanRead => true;
+    protected override bool WritesPinsetPolicy => true;
 
-    public bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('{');
+    public override bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('{');
 
-    public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context) =>
-        new(PinningConfigurationJson.Parse(text, context.SourceName), []);
+    protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings) =>
+        PinningConfigurationJson.Parse(text, context.SourceName);
 
-    public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context) =>
-        new(PinningConfigurationJsonWriter.Write(configuration), []);
+    protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings) =>
+        PinningConfigurationJsonWriter.Write(configuration);
 }

@@ -1,21 +1,20 @@
 namespace Pinset.Formats;
 
 /// <summary>OkHttp's <c>CertificatePinner.Builder</c> code: expiry, modes and report URIs are warnings.</summary>
-internal sealed class OkHttpPolicyFormat : IPolicyFormat
+internal sealed class OkHttpPolicyFormat : PolicyFormatBase
 {
-    public string Name => "okhttp";
+    public override string Name => "okhttp";
 
-    public bool CanRead => false;
+    public override bool CanRead => false;
 
-    public bool Recognizes(string text) => false;
+    public override bool Recognizes(string text) => false;
 
-    public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context) =>
+    protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings) =>
         throw new NotSupportedException("OkHttp's CertificatePinner is Kotlin or Java code; it cannot be read as a policy.");
 
-    public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
+    protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        var warnings = new List<string>();
         FormatWarnings.RequirePinnedHosts(configuration, warnings, "OkHttp's CertificatePinner");
-        return new(EcosystemSnippets.OkHttp(configuration, warnings), warnings);
+        return EcosystemSnippets.OkHttp(configuration, warnings);
     }
 }

@@ -1,25 +1,21 @@
 namespace Pinset.Formats;
 
 /// <summary>TrustKit's settings: an Info.plist dictionary with <c>TSKConfiguration</c> (or <c>TSKPinnedDomains</c>).</summary>
-internal sealed class TrustKitPolicyFormat : IPolicyFormat
+internal sealed class TrustKitPolicyFormat : PolicyFormatBase
 {
-    public string Name => "trustkit";
+    public override string Name => "trustkit";
 
-    public bool CanRead => true;
-
-    public bool Recognizes(string text) =>
+    public override bool Recognizes(string text) =>
         PolicyFormats.Start(text).StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal));
 
-    public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context)
+    protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings)
     {
-        var warnings = new List<string>();
-        return new(TrustKitSettings.Read(text, context.SourceName, warnings), warnings);
+        return TrustKitSettings.Read(text, context.SourceName, warnings);
     }
 
-    public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
+    protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        var warnings = new List<string>();
         FormatWarnings.RequirePinnedHosts(configuration, warnings, "TrustKit");
-        return new(TrustKitSettings.Write(configuration, warnings), warnings);
+        return TrustKitSettings.Write(configuration, warnings);
     }
 }

@@ -10,7 +10,7 @@ namespace Pinset.Formats;
 /// key, Pinset's pins), <c>TSKIncludeSubdomains</c> (Pinset's <c>**.</c>), <c>TSKEnforcePinning</c> (false is
 /// report-only), <c>TSKReportUris</c> and <c>TSKExpirationDate</c>. What one side cannot express is a warning.
 /// </summary>
-public static class TrustKitSettings
+internal static class TrustKitSettings
 {
     /// <summary>The settings as plist XML, a <c>TSKConfiguration</c> dictionary to put in an Info.plist.</summary>
     public static string Write(PinningConfiguration configuration, IList<string> warnings)

@@ -75,7 +75,7 @@ public sealed class HostileInputPropertyTests
             <pin-set expiration="2027-06-30"><pin digest="SHA-256">{Pin.ToBase64()}</pin><pin digest="SHA-256">{Pin.ToBase64()}</pin></pin-set>
             </domain-config></network-security-config>
             """, "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><network-security-config>&a;</network-security-config>");
-        PropertyRun.Check(inputs, text => PropertyRun.OnlyFormatException(() => AndroidNetworkSecurityConfig.Read(text), text), tests: 2000);
+        PropertyRun.Check(inputs, text => PropertyRun.OnlyFormatException(() => PolicyFormats.AndroidNsc.Read(text, new PolicyFormatContext()), text), tests: 2000);
     }
 
     [Fact]
@@ -85,7 +85,23 @@ public sealed class HostileInputPropertyTests
         var inputs = HostileGen.TextFrom(
             $"Public-Key-Pins: {Pin.ToHpkpString()}; {SpkiPin.FromSubjectPublicKeyInfo("y"u8).ToHpkpString()}; max-age=5184000; includeSubDomains; report-uri=\"https://r.exchange.com/\"",
             $"Public-Key-Pins-Report-Only: {Pin.ToHpkpString()}; max-age=0");
-        PropertyRun.Check(inputs, text => PropertyRun.OnlyFormatException(() => HpkpHeader.Read(text, "api.exchange.com", now), text), tests: 3000);
+        PropertyRun.Check(inputs, text => PropertyRun.OnlyFormatException(() => PolicyFormats.Hpkp.Read(text, new PolicyFormatContext { Host = "api.exchange.com", Now = now }), text), tests: 3000);
+    }
+
+    [Fact]
+    public void TrustKitSettings_HostilePlists_OnlyFormatException()
+    {
+        var inputs = HostileGen.TextFrom(
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <plist version="1.0"><dict><key>TSKConfiguration</key><dict><key>TSKPinnedDomains</key><dict>
+            <key>exchange.com</key><dict><key>TSKIncludeSubdomains</key><true/><key>TSKEnforcePinning</key><false/>
+            <key>TSKExpirationDate</key><string>2027-06-30</string><key>TSKReportUris</key><array><string>https://r.exchange.com/</string></array>
+            <key>TSKPublicKeyHashes</key><array><string>{Pin.ToBase64()}</string><string>{SpkiPin.FromSubjectPublicKeyInfo("y"u8).ToBase64()}</string></array></dict>
+            </dict></dict></dict></plist>
+            """,
+            "<!DOCTYPE plist [<!ENTITY a \"aaaa\">]><plist>&a;</plist>");
+        PropertyRun.Check(inputs, text => PropertyRun.OnlyFormatException(() => PolicyFormats.TrustKit.Read(text, new PolicyFormatContext()), text), tests: 2000);
     }
 
     private static bool Succeeds(Action parse)

@@ -120,7 +120,26 @@ public sealed class ConvertCommandTests : IDisposable
         File.WriteAllText(xml, $"""<network-security-config><domain-config><domain>api.exchange.com</domain><pin-set><pin digest="SHA-256">{PinA.ToBase64()}</pin></pin-set></domain-config></network-security-config>""");
         var run = await CliRunner.RunAsync("convert", xml, "--to", "json");
         Assert.Equal(0, run.Exit);
-        Assert.Contains("Pinset refuses to load the converted policy until a backup pin is added: pinning.policies[0]", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Split('\n'), line => line.Contains("Pinset refuses to load this policy until a backup pin is added: pinning.policies[0]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Convert_TrustKitPublicSuffixWithSubdomains_ValidTrustKitButRefusedAsPinsetRefusesToLoadIt()
+    {
+        var plist = _fx.File("Info.plist");
+        File.WriteAllText(plist, $"""
+            <plist version="1.0"><dict><key>TSKConfiguration</key><dict><key>TSKPinnedDomains</key><dict>
+              <key>com</key><dict>
+                <key>TSKPublicKeyHashes</key><array><string>{PinA.ToBase64()}</string><string>{PinB.ToBase64()}</string></array>
+                <key>TSKIncludeSubdomains</key><true/>
+              </dict>
+            </dict></dict></dict></plist>
+            """);
+        var run = await CliRunner.RunAsync("convert", plist, "--to", "android-nsc");
+        Assert.True(run.Exit == 2, run.ToString());
+        Assert.Empty(run.Out);
+        Assert.Contains("'**.com'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("public suffix", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -94,6 +94,20 @@ public sealed class PinningServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task StartUp_BundleSettingsInTheSection_RefusedSayingTheyAreSetInCode()
+    {
+        var values = new Dictionary<string, string?>(PinnedHost.Section(["api.exchange.test"], [_pki.LeafPin, TestPki.BackupPin]))
+        {
+            ["pinning:bundles:url"] = "https://pins.exchange.test/pins.jws",
+            ["pinning:bundles:trustedKeys:0"] = "-----BEGIN PUBLIC KEY-----",
+        };
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => PinnedHost.StartAsync(values, _pki));
+        Assert.Contains(error.Failures, f => f.Contains(
+            "pinning has an unknown key 'bundles'; expected 'policies', 'requirePinnedHosts'. PinningOptions.Bundles is set in code, not read from this section",
+            StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ReportOnly_InterceptorAllowed_LoggedAsEvent3()
     {
         await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);

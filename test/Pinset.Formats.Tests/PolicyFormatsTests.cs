@@ -96,4 +96,94 @@ public sealed class PolicyFormatsTests
         Assert.Same(PolicyFormats.Json, PolicyFormats.Recognize("\uFEFF{\"pinning\": {}}"));
         Assert.Same(PolicyFormats.AndroidNsc, PolicyFormats.Recognize("\uFEFF<?xml version=\"1.0\"?>\n<network-security-config/>"));
     }
+
+    /// <summary>Every readable format, each with a text it reads (a simple policy written by itself).</summary>
+    public static TheoryData<string> Readable => ["json", "hpkp", "trustkit", "android-nsc"];
+
+    private static string Written(IPolicyFormat format, PinningConfiguration configuration) =>
+        format.Write(configuration, new PolicyFormatContext { Now = Now }).Value;
+
+    private static PinningConfiguration Simple(params string[] pins) =>
+        new() { Policies = [new HostPolicyConfiguration { Hosts = ["api.exchange.test"], Pins = pins }] };
+
+    private static readonly string[] TwoPins = [TestPki.BackupPin.ToString(), "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="];
+
+    [Theory]
+    [MemberData(nameof(Readable))]
+    public void Read_TextStartingWithAByteOrderMark_ReadAsWithout(string name)
+    {
+        var format = PolicyFormats.Find(name)!;
+        var text = Written(format, Simple(TwoPins));
+        var context = new PolicyFormatContext { Now = Now, Host = "api.exchange.test" };
+
+        var withMark = format.Read("\uFEFF" + text, context);
+
+        var without = format.Read(text, context);
+        Assert.Equal(without.Value, withMark.Value);
+        Assert.Equal(without.Warnings, withMark.Warnings);
+        Assert.Equal(TwoPins.Order(StringComparer.Ordinal), withMark.Value.Policies.Single().Pins.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("com")]
+    [InlineData("co.uk")]
+    public void Read_ValidInItsFormatButAPublicSuffixForEverySubdomain_RefusedAsPinsetRefusesToLoadIt(string suffix)
+    {
+        var headers = $"Public-Key-Pins: {string.Join("; ", TwoPins.Select(p => SpkiPin.Parse(p).ToHpkpString()))}; max-age=600; includeSubDomains";
+        var hpkp = Assert.Throws<PinningConfigurationException>(() => PolicyFormats.Hpkp.Read(headers, new PolicyFormatContext { Now = Now, Host = suffix }));
+        Assert.Contains($"'**.{suffix}'", hpkp.Message, StringComparison.Ordinal);
+        Assert.Contains("public suffix", hpkp.Message, StringComparison.Ordinal);
+
+        var plist = $"""
+            <plist version="1.0"><dict><key>TSKConfiguration</key><dict><key>TSKPinnedDomains</key><dict>
+            <key>{suffix}</key><dict><key>TSKIncludeSubdomains</key><true/>
+            <key>TSKPublicKeyHashes</key><array>{string.Concat(TwoPins.Select(p => $"<string>{SpkiPin.Parse(p).ToBase64()}</string>"))}</array></dict>
+            </dict></dict></dict></plist>
+            """;
+        var trustKit = Assert.Throws<PinningConfigurationException>(() => PolicyFormats.TrustKit.Read(plist, new PolicyFormatContext { Now = Now }));
+        Assert.Contains($"'**.{suffix}'", trustKit.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Readable))]
+    public void Read_OnePin_ConvertedWithTheBackupPinRuleAsAWarning(string name)
+    {
+        var format = PolicyFormats.Find(name)!;
+        var single = format.Write(Simple(TwoPins[0]), new PolicyFormatContext { Now = Now }).Value;
+
+        var read = format.Read(single, new PolicyFormatContext { Now = Now, Host = "api.exchange.test" });
+
+        Assert.Equal([TwoPins[0]], read.Value.Policies.Single().Pins);
+        Assert.Contains(read.Warnings, w => w.StartsWith("Pinset refuses to load this policy until a backup pin is added: pinning.policies[0]", StringComparison.Ordinal));
+        Assert.Throws<PinningConfigurationException>(() => PinningPolicy.Create(read.Value));
+    }
+
+    [Fact]
+    public void WriteJson_OnePin_WarnsThatPinsetWillNotLoadIt_WhileOtherEcosystemsTakeOnePin()
+    {
+        var json = PolicyFormats.Json.Write(Simple(TwoPins[0]), new PolicyFormatContext { Now = Now });
+        Assert.Contains(json.Warnings, w => w.StartsWith("Pinset refuses to load this policy until a backup pin is added", StringComparison.Ordinal));
+
+        var okHttp = PolicyFormats.OkHttp.Write(Simple(TwoPins[0]), new PolicyFormatContext { Now = Now });
+        Assert.DoesNotContain(okHttp.Warnings, w => w.Contains("backup pin", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllNames))]
+    public void Write_AConfigurationPinsetRefuses_IsRefusedWithEveryError_NeverWritten(string name)
+    {
+        var broken = new PinningConfiguration
+        {
+            Policies = [new HostPolicyConfiguration { Hosts = ["**.com"], Pins = ["sha256/not-a-pin", TwoPins[0]], Mode = "enforced" }],
+        };
+
+        var error = Assert.Throws<PinningConfigurationException>(() => PolicyFormats.Find(name)!.Write(broken, new PolicyFormatContext { Now = Now }));
+
+        Assert.Equal(3, error.Errors.Count);
+        Assert.Contains("'**.com'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'sha256/not-a-pin'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'enforced'", error.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> AllNames => ["json", "curl", "hpkp", "okhttp", "trustkit", "android-nsc"];
 }

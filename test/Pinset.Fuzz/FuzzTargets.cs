@@ -18,7 +18,7 @@ public static class FuzzTargets
         ["policy"] = bytes => _ = PinningPolicy.Parse(Encoding.UTF8.GetString(bytes), "fuzz"),
 
         // Android Network Security Config XML, as `pinset convert` reads it.
-        ["android"] = bytes => _ = AndroidNetworkSecurityConfig.Read(Encoding.UTF8.GetString(bytes), "fuzz"),
+        ["android"] = bytes => _ = PolicyFormats.AndroidNsc.Read(Encoding.UTF8.GetString(bytes), new PolicyFormatContext { SourceName = "fuzz" }),
 
         // An HPKP header line, a pin, a host pattern: the short texts of the formats.
         ["text"] = bytes =>
@@ -27,7 +27,7 @@ public static class FuzzTargets
             Ignore(() => SpkiPin.Parse(text));
             Ignore(() => CertificateFingerprint.Parse(text));
             Ignore(() => HostPattern.Parse(text));
-            Ignore(() => HpkpHeader.Read(text, "api.exchange.test", DateTimeOffset.UnixEpoch));
+            Ignore(() => PolicyFormats.Hpkp.Read(text, new PolicyFormatContext { SourceName = "fuzz", Host = "api.exchange.test", Now = DateTimeOffset.UnixEpoch }));
         },
     };
 

@@ -81,8 +81,33 @@ internal static class PinningConfigurationSection
         {
             if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add($"{where} has an unknown key '{child.Key}'; expected {string.Join(", ", known.Select(k => $"'{k}'"))}.");
+                errors.Add($"{where} has an unknown key '{child.Key}'; expected {string.Join(", ", known.Select(k => $"'{k}'"))}.{InCode(where, child.Key)}");
             }
         }
+    }
+
+    /// <summary>The settings of <see cref="PinningOptions"/> a user may try to put in the section.</summary>
+    private static readonly string[] CodeOptions =
+    [
+        nameof(PinningOptions.Bundles), nameof(PinningOptions.Reporting), nameof(PinningOptions.PooledConnectionLifetime),
+        nameof(PinningOptions.CustomTrustRoots), nameof(PinningOptions.CheckCertificateRevocation),
+        nameof(PinningOptions.DangerousAcceptRelaxedChainPolicy), nameof(PinningOptions.DetectUnpinnedHandshakes),
+    ];
+
+    /// <summary>
+    /// A hint when a key names one of <see cref="PinningOptions"/>' own settings: those are set in code, not read from
+    /// the section (bundle signing keys compiled into the app cannot be swapped by whoever can edit a settings file).
+    /// </summary>
+    private static string InCode(string where, string key)
+    {
+        if (where != PinningConfigurationKeys.Pinning)
+        {
+            return string.Empty;
+        }
+
+        var option = Array.Find(CodeOptions, name => string.Equals(name, key, StringComparison.OrdinalIgnoreCase));
+        return option is null
+            ? string.Empty
+            : $" PinningOptions.{option} is set in code, not read from this section: AddCertificatePinning(section, options => options.{option} = ...).";
     }
 }

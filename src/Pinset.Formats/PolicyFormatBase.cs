@@ -1,0 +1,59 @@
+namespace Pinset.Formats;
+
+/// <summary>
+/// What every format owes its callers, kept in one place so no format can forget it: text is read without a leading
+/// byte order mark (editors on Windows write one); a configuration read is one Pinset loads, but for the backup-pin rule,
+/// which other ecosystems do not have and which is a warning so the user has something to add the backup pin to; and a
+/// configuration Pinset would refuse is never written.
+/// </summary>
+internal abstract class PolicyFormatBase : IPolicyFormat
+{
+    public abstract string Name { get; }
+
+    public virtual bool CanRead => true;
+
+    /// <summary>True when the text written is a Pinset policy, so the backup-pin rule matters to whoever loads it.</summary>
+    protected virtual bool WritesPinsetPolicy => false;
+
+    public abstract bool Recognizes(string text);
+
+    public PolicyFormatResult<PinningConfiguration> Read(string text, PolicyFormatContext context)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(context);
+        var warnings = new List<string>();
+        var configuration = ReadCore(text.StartsWith('\uFEFF') ? text[1..] : text, context, warnings);
+        warnings.AddRange(Check(configuration));
+        return new(configuration, warnings);
+    }
+
+    public PolicyFormatResult<string> Write(PinningConfiguration configuration, PolicyFormatContext context)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(context);
+        var backup = Check(configuration);
+        var warnings = new List<string>();
+        var text = WriteCore(configuration, context, warnings);
+        if (WritesPinsetPolicy)
+        {
+            warnings.AddRange(backup);
+        }
+
+        return new(text, warnings);
+    }
+
+    /// <summary>The configuration in the source text, with a warning for each thing in it Pinset cannot express.</summary>
+    protected abstract PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings);
+
+    /// <summary>The configuration in this format (already known to load), with a warning for each thing the format cannot express.</summary>
+    protected abstract string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings);
+
+    /// <summary>Refuses a configuration Pinset would not load, listing every error; the backup-pin rule comes back as warnings.</summary>
+    /// <exception cref="PinningConfigurationException">The configuration has errors other than a missing backup pin.</exception>
+    private static IEnumerable<string> Check(PinningConfiguration configuration)
+    {
+        var backup = new List<string>();
+        PinningPolicy.CreateWaivingBackupRule(configuration, backup);
+        return backup.Select(rule => $"Pinset refuses to load this policy until a backup pin is added: {rule}");
+    }
+}

@@ -14,9 +14,9 @@ internal static class ServerConnector
     private const int MaxProxyResponse = 16 * 1024;
 
     /// <summary>
-    /// The connection to <paramref name="target"/>. With <paramref name="blocking"/>, a direct connection's socket is
-    /// connected with a blocking call and never used asynchronously here, so it stays a blocking socket: a thread that
-    /// reads it is woken by the kernel itself rather than through the runtime's event loop (the tunnel's copy threads).
+    /// The connection to <paramref name="target"/>. With <paramref name="blocking"/>, the socket (to the server, or to the
+    /// proxy) is connected with a blocking call and never used asynchronously here, so it stays a blocking socket: a thread
+    /// that reads it is woken by the kernel itself rather than through the runtime's event loop (the tunnel's copy threads).
     /// </summary>
     public static async Task<Stream> ConnectAsync(ServerTarget target, ConnectionSettings settings, CancellationToken timeout, CancellationToken cancel, bool blocking = false)
     {
@@ -28,7 +28,7 @@ internal static class ServerConnector
             // The proxy connects onwards; a --resolve entry for the server is honoured by asking for its address.
             var onward = resolved is null ? new ServerTarget(host, port).ToString() : Endpoint(resolved.Addresses[0], port);
             var proxyResolved = settings.Resolves.FirstOrDefault(r => r.Matches(proxy.Host, proxy.Port));
-            var socket = await ConnectSocketAsync(proxy.Host, proxy.Port, proxyResolved, $"the proxy {proxy.Display} ({proxy.Source})", settings, timeout, cancel).ConfigureAwait(false);
+            var socket = await ConnectSocketAsync(proxy.Host, proxy.Port, proxyResolved, $"the proxy {proxy.Display} ({proxy.Source})", settings, timeout, cancel, blocking).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
             try
             {
@@ -106,33 +106,49 @@ internal static class ServerConnector
 
         request.Append("\r\n");
         var response = new List<byte>();
-        var one = new byte[1];
         try
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()), timeout).ConfigureAwait(false);
-            while (!EndsWithBlankLine(response))
+            // Blocking calls on a pool thread, ended by closing the socket at the timeout: a socket used asynchronously
+            // once stays non-blocking, which would slow every later read of the tunnel's copy threads.
+            using (timeout.Register(stream.Socket.Dispose))
             {
-                if (await stream.ReadAsync(one, timeout).ConfigureAwait(false) == 0 || response.Count >= MaxProxyResponse)
-                {
-                    throw new CliException(ExitCodes.ConnectFailed, $"The proxy {proxy.Display} ({proxy.Source}) {(response.Count == 0 ? "closed the connection" : "gave no complete answer")} when asked to CONNECT to {onward} for '{target}'.");
-                }
+                await Task.Run(() => Ask(stream, Encoding.ASCII.GetBytes(request.ToString()), response), CancellationToken.None).ConfigureAwait(false);
+            }
 
-                response.Add(one[0]);
+            if (response.Count == 0 || !EndsWithBlankLine(response))
+            {
+                throw new CliException(ExitCodes.ConnectFailed, $"The proxy {proxy.Display} ({proxy.Source}) {(response.Count == 0 ? "closed the connection" : "gave no complete answer")} when asked to CONNECT to {onward} for '{target}'.");
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException && cancel.IsCancellationRequested)
         {
-            throw new CliException(ExitCodes.ConnectFailed, ex is OperationCanceledException
+            throw new OperationCanceledException(cancel);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            throw new CliException(ExitCodes.ConnectFailed, timeout.IsCancellationRequested
                 ? $"The proxy {proxy.Display} ({proxy.Source}) did not answer CONNECT {onward} within {Duration.Describe(settings.Timeout)} (--timeout)."
                 : $"The proxy {proxy.Display} ({proxy.Source}) failed while asked to CONNECT to {onward}: {ex.Message}", ex);
         }
 
+        cancel.ThrowIfCancellationRequested();
         var status = Encoding.ASCII.GetString([.. response]).Split("\r\n", 2)[0];
         var parts = status.Split(' ', 3);
         if (parts.Length < 2 || !parts[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || parts[1].Length != 3 || parts[1][0] != '2')
         {
             throw new CliException(ExitCodes.ConnectFailed, $"The proxy {proxy.Display} ({proxy.Source}) refused to CONNECT to {onward} for '{target}': '{status}'."
                 + (parts.Length > 1 && parts[1] == "407" ? " It wants credentials: give them in the proxy URL, http://user:password@host:port." : string.Empty));
+        }
+    }
+
+    /// <summary>Sends the request and reads the answer a byte at a time, up to the blank line (and not a byte of the server's beyond it), the end of stream or the size limit.</summary>
+    private static void Ask(NetworkStream stream, byte[] request, List<byte> response)
+    {
+        stream.Write(request);
+        var one = new byte[1];
+        while (!EndsWithBlankLine(response) && response.Count < MaxProxyResponse && stream.Read(one) == 1)
+        {
+            response.Add(one[0]);
         }
     }
 

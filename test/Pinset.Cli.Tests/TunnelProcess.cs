@@ -109,6 +109,27 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
         return ended == seen.Task ? await seen.Task : throw new InvalidOperationException($"The tunnel ended before logging '{what}'; its log:\n{Log}");
     }
 
+    /// <summary>Reads a client socket to its end (a reset, when the tunnel closed it with the client's bytes unread, counts as the end): the bytes read.</summary>
+    public static async Task<long> ReadToEndAsync(Socket client, Stream? into = null)
+    {
+        var buffer = new byte[65536];
+        long total = 0;
+        try
+        {
+            while (await client.ReceiveAsync(buffer) is var read and > 0)
+            {
+                into?.Write(buffer, 0, read);
+                total += read;
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // Closed with the client's unread bytes still queued: the kernel resets rather than ends the stream.
+        }
+
+        return total;
+    }
+
     /// <summary>A new client connection to the tunnel's first (or <paramref name="port"/>) port.</summary>
     public async Task<Socket> ConnectAsync(int? port = null)
     {

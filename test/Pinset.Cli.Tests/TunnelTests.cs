@@ -62,7 +62,7 @@ public sealed class TunnelTests : IDisposable
         using (var client = await tunnel.ConnectAsync())
         {
             await client.SendAsync("GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n"u8.ToArray());
-            Assert.Equal(0, await ReadToEndAsync(client));
+            Assert.Equal(0, await TunnelProcess.ReadToEndAsync(client));
         }
 
         await tunnel.WaitForAsync("Session 1 closed without forwarding");
@@ -128,7 +128,7 @@ public sealed class TunnelTests : IDisposable
         await client.SendAsync(data);
         client.Shutdown(SocketShutdown.Send);
         using var back = new MemoryStream();
-        await ReadToEndAsync(client, back);
+        await TunnelProcess.ReadToEndAsync(client, back);
         var received = await server.ReceivedAsync(0);
         var closed = await tunnel.WaitForAsync("Session 1 closed");
         Assert.True(back.Length == data.Length && received.Length == data.Length, $"Sent {data.Length} bytes; the server received {received.Length} and the client got {back.Length} back.\n{tunnel.Log}");
@@ -144,7 +144,7 @@ public sealed class TunnelTests : IDisposable
         await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
         using var client = await tunnel.ConnectAsync();
         using var greeting = new MemoryStream();
-        await ReadToEndAsync(client, greeting);
+        await TunnelProcess.ReadToEndAsync(client, greeting);
         Assert.Equal("HELLO\n"u8.ToArray(), greeting.ToArray());
 
         var data = RandomBytes(200_000);
@@ -193,7 +193,7 @@ public sealed class TunnelTests : IDisposable
         await File.WriteAllTextAsync(policy, await File.ReadAllTextAsync(MismatchPolicy()));
         using (var second = await tunnel.ConnectAsync())
         {
-            Assert.Equal(0, await ReadToEndAsync(second));
+            Assert.Equal(0, await TunnelProcess.ReadToEndAsync(second));
         }
 
         await tunnel.WaitForAsync("Session 2 refused");
@@ -202,7 +202,7 @@ public sealed class TunnelTests : IDisposable
         await File.WriteAllTextAsync(policy, "{ not json");
         using (var third = await tunnel.ConnectAsync())
         {
-            Assert.Equal(0, await ReadToEndAsync(third));
+            Assert.Equal(0, await TunnelProcess.ReadToEndAsync(third));
         }
 
         await tunnel.WaitForAsync("Session 3 refused");
@@ -233,7 +233,7 @@ public sealed class TunnelTests : IDisposable
 
         await RoundTripAsync(client, "still open while draining");
         client.Shutdown(SocketShutdown.Send);
-        Assert.Equal(0, await ReadToEndAsync(client));
+        Assert.Equal(0, await TunnelProcess.ReadToEndAsync(client));
         var run = await tunnel.ExitAsync();
         Assert.True(run.Exit == 0, run.ToString());
         Assert.Contains("Stopped: every session ended.", run.Error, StringComparison.Ordinal);
@@ -252,7 +252,7 @@ public sealed class TunnelTests : IDisposable
         Assert.True(run.Exit == 0, run.ToString());
         Assert.Contains("Session 1 cut: the tunnel stopped before the session ended (--drain-timeout)", run.Error, StringComparison.Ordinal);
         Assert.Contains("Stopped: 1 session was still open after 200 ms (--drain-timeout) and was cut.", run.Error, StringComparison.Ordinal);
-        Assert.Equal(0, await ReadToEndAsync(client));
+        Assert.Equal(0, await TunnelProcess.ReadToEndAsync(client));
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class TunnelTests : IDisposable
         await using var tunnel = await TunnelProcess.StartAsync([.. To(server.Port, GenuinePolicy()), "--idle-timeout", "300ms"]);
         using var client = await tunnel.ConnectAsync();
         await RoundTripAsync(client, "then silence");
-        Assert.Equal(0, await ReadToEndAsync(client));
+        Assert.Equal(0, await TunnelProcess.ReadToEndAsync(client));
         Assert.Contains("Session 1 closed: nothing moved either way for 300 ms (--idle-timeout)", await tunnel.WaitForAsync("Session 1 closed"), StringComparison.Ordinal);
     }
 
@@ -283,7 +283,7 @@ public sealed class TunnelTests : IDisposable
 
         using (var refused = await tunnel.ConnectAsync(tunnel.Ports[1]))
         {
-            Assert.Equal(0, await ReadToEndAsync(refused));
+            Assert.Equal(0, await TunnelProcess.ReadToEndAsync(refused));
         }
 
         Assert.Contains("(tunnel 'mismatch')", await tunnel.WaitForAsync("Session 2 opened"), StringComparison.Ordinal);
@@ -414,24 +414,4 @@ public sealed class TunnelTests : IDisposable
         Assert.Equal(line + "\n", Encoding.ASCII.GetString(back));
     }
 
-    /// <summary>Reads until the tunnel closes the connection (a reset counts as closed); the bytes read.</summary>
-    private static async Task<long> ReadToEndAsync(Socket client, Stream? into = null)
-    {
-        var buffer = new byte[65536];
-        long total = 0;
-        try
-        {
-            while (await client.ReceiveAsync(buffer) is var read and > 0)
-            {
-                into?.Write(buffer, 0, read);
-                total += read;
-            }
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            // Closed with the client's unread bytes still queued: the kernel resets rather than ends the stream.
-        }
-
-        return total;
-    }
 }

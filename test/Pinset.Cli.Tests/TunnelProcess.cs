@@ -34,6 +34,9 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
 
     public int Port => Ports[0];
 
+    /// <summary>The pinset process's id (<c>dotnet exec</c> runs the tool in the process it starts), for what /proc says of it.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything logged so far.</summary>
     public string Log
     {
@@ -130,10 +133,19 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
         return total;
     }
 
-    /// <summary>A new client connection to the tunnel's first (or <paramref name="port"/>) port.</summary>
-    public async Task<Socket> ConnectAsync(int? port = null)
+    /// <summary>
+    /// A new client connection to the tunnel's first (or <paramref name="port"/>) port; with <paramref name="bufferSize"/>,
+    /// its send and receive buffers are fixed at that size (SO_SNDBUF, SO_RCVBUF) instead of grown by the kernel.
+    /// </summary>
+    public async Task<Socket> ConnectAsync(int? port = null, int? bufferSize = null)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (bufferSize is { } size)
+        {
+            socket.SendBufferSize = size;
+            socket.ReceiveBufferSize = size;
+        }
+
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port ?? Port));
         return socket;
     }

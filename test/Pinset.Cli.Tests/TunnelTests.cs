@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,10 +9,40 @@ namespace Pinset.Cli.Tests;
 /// <summary>
 /// <c>pinset tunnel</c> as a user runs it: the real process, a local plain TCP client, and real TLS servers on
 /// loopback behind it (openssl s_server, an SslStream server for the cases s_server cannot play, mitmproxy intercepting
-/// with a CA the tunnel trusts). Every wait is for a line the tunnel logs or a byte a peer sends, never for time.
+/// with a CA the tunnel trusts). Every wait is for a line the tunnel logs or a byte a peer sends, never for time, save one
+/// observation that only time can make: that a writer facing a peer who reads nothing has stalled (see <see cref="Flood"/>).
 /// </summary>
 public sealed class TunnelTests : IDisposable
 {
+    /// <summary>What a back-pressure test pushes through one session: many times what the buffers on the way can hold.</summary>
+    private const long FlowTotal = 256L * 1024 * 1024;
+
+    /// <summary>The send and receive buffers of the test's own ends (the client, the server), fixed; the kernel doubles them.</summary>
+    private const int FlowSocketBuffer = 256 * 1024;
+
+    /// <summary>
+    /// The tunnel's own buffers in one direction, with room to spare: its 32 KiB copy buffer, SslStream's record buffers
+    /// (a 16 KiB record and what it read ahead), and a socket queue overshooting its size by a segment or two.
+    /// </summary>
+    private const long TunnelSlack = 1024 * 1024;
+
+    /// <summary>
+    /// How far above what it held once the session was open the tunnel's peak resident memory may go while 256 MiB pass.
+    /// What it should hold more is a copy buffer and SslStream's buffers per direction, well under a megabyte; the rest is
+    /// room for the runtime: the garbage collector lets the heap grow by its allocation budget (several MiB to tens of
+    /// MiB, scaled to the CPU's cache) before it collects, and code is compiled again as it gets hot. Socket buffers are
+    /// the kernel's memory, not the process's. A tunnel that took in what it could not pass on would hold up to all 256
+    /// MiB, four times this.
+    /// </summary>
+    private const long MemoryHeadroom = 64L * 1024 * 1024;
+
+    /// <summary>IPPROTO_TCP, and its TCP_QUICKACK option (Linux's netinet/tcp.h): set, it sends a delayed ACK at once.</summary>
+    private const int TcpLevel = 6;
+
+    private const int TcpQuickAck = 12;
+
+    private static readonly TimeSpan FlowLimit = TimeSpan.FromSeconds(60);
+
     private readonly CliFixture _fx = new();
 
     public void Dispose() => _fx.Dispose();
@@ -267,6 +299,97 @@ public sealed class TunnelTests : IDisposable
     }
 
     [Fact]
+    public async Task BackPressure_TheServerReadsNothing_TheClientStallsWithinTheBuffersOnTheWay_TheTunnelsMemoryStaysFlat_Then256MiBArriveInOrder()
+    {
+        await using var server = new FixedBufferTlsServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), FlowSocketBuffer);
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync(bufferSize: FlowSocketBuffer);
+        using var clientStream = new NetworkStream(client);
+        var upstream = await server.AcceptedAsync();
+        await tunnel.WaitForAsync("Session 1: the pin check");
+        long baseline = ProcessTree.Memory(tunnel.ProcessId).Resident;
+
+        // The server reads nothing while the client writes as fast as the tunnel takes it.
+        var flood = new Flood(FlowTotal);
+        var writing = flood.WriteAsync(clientStream);
+        long stalledAt = await flood.Stalled.WaitAsync(FlowLimit);
+        AssertHeldBack("client", stalledAt, client.SendBufferSize + server.ReceiveBufferSize, tunnel, baseline);
+
+        // Now the server reads: the client's stalled write goes on, and every byte arrives, in order.
+        var reading = GeneratedBytes.ReadToEndAsync(upstream);
+        await writing.WaitAsync(FlowLimit);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(FlowTotal, await reading.WaitAsync(FlowLimit));
+        await server.EndSendingAsync();
+        Assert.Equal(0, await TunnelProcess.ReadToEndAsync(client));
+        var closed = await tunnel.WaitForAsync("Session 1 closed");
+        Assert.Contains("Session 1 closed by both sides after", closed, StringComparison.Ordinal);
+        Assert.Contains($"{FlowTotal} bytes to {TestPki.DefaultHost}:{server.Port}, 0 bytes back to the client", closed, StringComparison.Ordinal);
+        AssertMemoryFlat(tunnel, baseline);
+    }
+
+    [Fact]
+    public async Task BackPressure_TheClientReadsNothing_TheServerStallsWithinTheBuffersOnTheWay_TheTunnelsMemoryStaysFlat_Then256MiBArriveInOrder()
+    {
+        await using var server = new FixedBufferTlsServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), FlowSocketBuffer);
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync(bufferSize: FlowSocketBuffer);
+        using var clientStream = new NetworkStream(client);
+        var upstream = await server.AcceptedAsync();
+        await tunnel.WaitForAsync("Session 1: the pin check");
+        long baseline = ProcessTree.Memory(tunnel.ProcessId).Resident;
+
+        // The client reads nothing while the server writes as fast as the tunnel takes it.
+        var flood = new Flood(FlowTotal);
+        var writing = flood.WriteAsync(upstream);
+        long stalledAt = await flood.Stalled.WaitAsync(FlowLimit);
+        AssertHeldBack("server", stalledAt, server.SendBufferSize + client.ReceiveBufferSize, tunnel, baseline);
+
+        // Now the client reads: the server's stalled write goes on, and every byte arrives, in order.
+        var reading = GeneratedBytes.ReadToEndAsync(clientStream);
+        await writing.WaitAsync(FlowLimit);
+        await server.EndSendingAsync();
+        Assert.Equal(FlowTotal, await reading.WaitAsync(FlowLimit));
+        client.Shutdown(SocketShutdown.Send);
+        var closed = await tunnel.WaitForAsync("Session 1 closed");
+        Assert.Contains("Session 1 closed by both sides after", closed, StringComparison.Ordinal);
+        Assert.Contains($"0 bytes to {TestPki.DefaultHost}:{server.Port}, {FlowTotal} bytes back to the client", closed, StringComparison.Ordinal);
+        AssertMemoryFlat(tunnel, baseline);
+    }
+
+    [RequiresToolsFact("ss")]
+    public async Task KeepAlive_TheSocketFromTheClientAndTheSocketToTheServer_EachHaveAProbeDueAfter60SecondsOfSilence()
+    {
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        using var client = await tunnel.ConnectAsync();
+        await RoundTripAsync(client, "then silence");
+
+        // The kernel names one timer per socket, the retransmission timer first while data is unacknowledged. The server's
+        // echo acknowledged what the tunnel sent it; the client acknowledges the echo now (TCP_QUICKACK sends a delayed
+        // ACK at once), so each of the tunnel's two sockets shows its keep-alive timer.
+        client.SetRawSocketOption(TcpLevel, TcpQuickAck, BitConverter.GetBytes(1));
+        var sockets = await TcpSockets.OfProcessAsync(tunnel.ProcessId);
+        int clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
+        var seen = $"The tunnel's sockets, as ss shows them:\n{string.Join('\n', sockets.Select(s => s.Line))}";
+        var accepted = sockets.Where(s => s.LocalPort == tunnel.Port && s.PeerPort == clientPort).ToList();
+        var upstream = sockets.Where(s => s.PeerPort == server.Port).ToList();
+        Assert.True(accepted.Count == 1 && upstream.Count == 1, $"Expected one socket from the client (port {clientPort}) and one to the server (port {server.Port}). {seen}");
+
+        // Set when the session opened, a second or so ago: the first probe is due in (a little under) 60 seconds, not in
+        // Linux's default two hours, and not never; then one every 10 seconds, 5 unanswered ending the connection.
+        var expected = new TcpSockets.KeepAlive(Enabled: true, IdleSeconds: 60, IntervalSeconds: 10, Probes: 5);
+        foreach (var (name, socket) in new[] { ("from the client", accepted[0]), ("to the server", upstream[0]) })
+        {
+            Assert.True(
+                socket is { Timer: "keepalive", TimerDue: { } due } && due > TimeSpan.FromSeconds(40) && due <= TimeSpan.FromSeconds(60),
+                $"The tunnel's socket {name} has {(socket.Timer is null ? "no timer" : $"the timer {socket.Timer} due in {socket.TimerDue}")}; expected a keep-alive probe due within 60 seconds. {seen}");
+            var settings = TcpSockets.KeepAliveOf(tunnel.ProcessId, socket.Descriptor);
+            Assert.True(settings == expected, $"The tunnel's socket {name} has {settings}; expected {expected}.");
+        }
+    }
+
+    [Fact]
     public async Task ConfigFile_TwoTunnels_EachWithItsOwnPolicy()
     {
         await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
@@ -390,6 +513,36 @@ public sealed class TunnelTests : IDisposable
         var both = await CliRunner.RunAsync("tunnel", "--config", config, "--listen", "127.0.0.1:9000");
         Assert.Contains($"--config gives each tunnel its own settings; give --listen in '{config}' instead.", both.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The writer stalled within what the buffers on the way can hold, and the tunnel's memory stayed flat meanwhile. On the
+    /// way: the writer's socket and its peer's, fixed by the test (<paramref name="fixedBuffers"/>); the tunnel's two sockets
+    /// in that direction, a receive buffer and a send buffer, which the kernel may grow up to the maximum of tcp_rmem and of
+    /// tcp_wmem; and the tunnel's own buffers. Bytes between the tunnel and the server are TLS records, larger than the
+    /// plain bytes they carry, so the plain bytes written are within the bound too.
+    /// </summary>
+    private static void AssertHeldBack(string writer, long written, long fixedBuffers, TunnelProcess tunnel, long baseline)
+    {
+        long bound = fixedBuffers + KernelMaximum("tcp_rmem") + KernelMaximum("tcp_wmem") + TunnelSlack;
+        Assert.True(bound * 4 <= FlowTotal, $"This machine lets socket buffers grow so large that the buffers on the way hold {bound} bytes; {FlowTotal} bytes is too little to show back-pressure. Raise FlowTotal.");
+        var memory = ProcessTree.Memory(tunnel.ProcessId);
+        Assert.True(
+            written <= bound && memory.Peak <= baseline + MemoryHeadroom,
+            $"While the other end read nothing, the {writer} wrote {written} of {FlowTotal} bytes (the buffers on the way hold at most {bound}), and the tunnel's memory peaked at {Mib(memory.Peak)} (from {Mib(baseline)} once the session was open; {Mib(MemoryHeadroom)} more allowed): it took in what it could not pass on.\n{tunnel.Log}");
+    }
+
+    /// <summary>The tunnel's peak resident memory, over the whole flow, stayed within the headroom of what it held once the session was open.</summary>
+    private static void AssertMemoryFlat(TunnelProcess tunnel, long baseline)
+    {
+        long peak = ProcessTree.Memory(tunnel.ProcessId).Peak;
+        Assert.True(peak <= baseline + MemoryHeadroom, $"While {FlowTotal} bytes passed, the tunnel's memory peaked at {Mib(peak)}, from {Mib(baseline)} once the session was open; {Mib(MemoryHeadroom)} more allowed.\n{tunnel.Log}");
+    }
+
+    /// <summary>The most the kernel grows a TCP socket's buffer to: the third number of /proc/sys/net/ipv4/tcp_rmem or tcp_wmem.</summary>
+    private static long KernelMaximum(string setting) =>
+        long.Parse(File.ReadAllText($"/proc/sys/net/ipv4/{setting}").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB");
 
     private static byte[] RandomBytes(int count)
     {

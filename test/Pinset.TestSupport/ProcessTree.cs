@@ -1,6 +1,6 @@
 namespace Pinset.TestSupport;
 
-/// <summary>What Linux's /proc says about processes: the children of one, and whether one still runs.</summary>
+/// <summary>What Linux's /proc says about processes: the children of one, whether one still runs, and its memory.</summary>
 public static class ProcessTree
 {
     /// <summary>The processes whose parent is <paramref name="parentId"/>, with their command names.</summary>
@@ -25,6 +25,31 @@ public static class ProcessTree
 
     /// <summary>True while the process exists and is not a zombie waiting to be reaped.</summary>
     public static bool IsRunning(int id) => Stat(id) is { State: not 'Z' and not 'X' };
+
+    /// <summary>
+    /// The process's resident memory now (VmRSS) and at its peak so far (VmHWM, the high-water mark the kernel keeps), in
+    /// bytes: the peak shows what the process held at any moment, however briefly, without sampling.
+    /// </summary>
+    public static (long Resident, long Peak) Memory(int id)
+    {
+        long resident = -1, peak = -1;
+        foreach (var line in File.ReadLines($"/proc/{id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                resident = Kilobytes(line) * 1024;
+            }
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                peak = Kilobytes(line) * 1024;
+            }
+        }
+
+        return resident >= 0 && peak >= 0 ? (resident, peak) : throw new InvalidOperationException($"/proc/{id}/status has no VmRSS and VmHWM lines; the process has ended.");
+
+        // "VmRSS:     51234 kB"
+        static long Kilobytes(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static (string Command, char State, int Parent)? Stat(int id)
     {

@@ -29,6 +29,7 @@ internal sealed class TunnelSession
     private readonly TunnelContext _context;
     private readonly long _started;
     private long _lastActivity;
+    private int _writing;
     private long _toServer;
     private long _toClient;
     private bool _idled;
@@ -289,8 +290,19 @@ internal sealed class TunnelSession
                     return;
                 }
 
+                // A write waiting for a slow reader to take its bytes is traffic, not idleness, however long it waits.
                 Volatile.Write(ref _lastActivity, _context.Time.GetTimestamp());
-                to.Write(buffer, 0, read);
+                Interlocked.Increment(ref _writing);
+                try
+                {
+                    to.Write(buffer, 0, read);
+                }
+                finally
+                {
+                    Volatile.Write(ref _lastActivity, _context.Time.GetTimestamp());
+                    Interlocked.Decrement(ref _writing);
+                }
+
                 Interlocked.Add(ref direction == ToServer ? ref _toServer : ref _toClient, read);
             }
         }
@@ -305,7 +317,7 @@ internal sealed class TunnelSession
         var time = _context.Time;
         while (!session.IsCancellationRequested)
         {
-            var quiet = time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+            var quiet = Volatile.Read(ref _writing) > 0 ? TimeSpan.Zero : time.GetElapsedTime(Volatile.Read(ref _lastActivity));
             if (quiet >= limit)
             {
                 _idled = true;

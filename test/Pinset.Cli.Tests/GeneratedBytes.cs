@@ -81,10 +81,10 @@ internal static class GeneratedBytes
 /// first tens of megabytes take milliseconds), so no write stays pending for the window and the writer gets through
 /// everything, which the test catches: a second is generous against that, and short enough for a quick test.
 /// </remarks>
-internal sealed class Flood(long total)
+internal sealed class Flood(long total, TimeSpan? stallWindow = null)
 {
-    /// <summary>How long a write must stay pending for the writer to count as stalled.</summary>
-    public static readonly TimeSpan StallWindow = TimeSpan.FromSeconds(1);
+    /// <summary>How long a write must stay pending for the writer to count as stalled: a second unless the test says.</summary>
+    public TimeSpan StallWindow { get; } = stallWindow ?? TimeSpan.FromSeconds(1);
 
     private const int Chunk = 64 * 1024;
 

@@ -206,7 +206,7 @@ public sealed class TunnelTests : IDisposable
         }
 
         await sending;
-        Assert.Equal(data, back.ToArray());
+        Assert.True(data.AsSpan().SequenceEqual(back.ToArray()), $"{back.Length} of {data.Length} bytes came back (the first {data.AsSpan().CommonPrefixLength(back.ToArray())} as sent); the tunnel logged:\n{tunnel.Log}");
     }
 
     [Fact]
@@ -285,6 +285,31 @@ public sealed class TunnelTests : IDisposable
         Assert.Contains("Session 1 cut: the tunnel stopped before the session ended (--drain-timeout)", run.Error, StringComparison.Ordinal);
         Assert.Contains("Stopped: 1 session was still open after 200 ms (--drain-timeout) and was cut.", run.Error, StringComparison.Ordinal);
         Assert.Equal(0, await TunnelProcess.ReadToEndAsync(client));
+    }
+
+    [Fact]
+    public async Task IdleTimeout_AWriteWaitingForASlowReader_IsTrafficNotIdleness_EveryByteArrives()
+    {
+        const long total = 32L * 1024 * 1024;
+        await using var server = new FixedBufferTlsServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), FlowSocketBuffer);
+        await using var tunnel = await TunnelProcess.StartAsync([.. To(server.Port, GenuinePolicy()), "--idle-timeout", "1s"]);
+        using var client = await tunnel.ConnectAsync(bufferSize: FlowSocketBuffer);
+        using var clientStream = new NetworkStream(client);
+        var upstream = await server.AcceptedAsync();
+
+        // The client reads nothing until the server's write has waited three idle timeouts, the tunnel's own write to the
+        // client waiting all that time; then it reads everything. (The idle timeout is a second, not less: the test's own
+        // server may pause for a few hundred milliseconds on a loaded machine, and that pause would be true idleness.)
+        var flood = new Flood(total, stallWindow: TimeSpan.FromSeconds(3));
+        var writing = flood.WriteAsync(upstream);
+        await flood.Stalled.WaitAsync(FlowLimit);
+        Assert.DoesNotContain("Session 1 closed", tunnel.Log, StringComparison.Ordinal);
+        var reading = GeneratedBytes.ReadToEndAsync(clientStream);
+        await writing.WaitAsync(FlowLimit);
+        await server.EndSendingAsync();
+        Assert.Equal(total, await reading.WaitAsync(FlowLimit));
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Contains("Session 1 closed by both sides after", await tunnel.WaitForAsync("Session 1 closed"), StringComparison.Ordinal);
     }
 
     [Fact]

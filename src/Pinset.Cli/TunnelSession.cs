@@ -64,7 +64,7 @@ internal sealed class TunnelSession
             }
 
             report = upstream.Report;
-            ending = await ForwardAsync(upstream.Tls, upstream.Socket, abort).ConfigureAwait(false);
+            ending = await ForwardAsync(upstream.Tls, upstream.Gate!, upstream.Socket, abort).ConfigureAwait(false);
         }
         catch (Exception) when (abort.IsCancellationRequested)
         {
@@ -99,12 +99,13 @@ internal sealed class TunnelSession
         catch (CliException ex)
         {
             Log.Error("connect-failed", _id, $"Session {_id}: {ex.Message} The client's connection is closed.");
-            return new Upstream(null, null, Task.CompletedTask);
+            return new Upstream(null, null, null, Task.CompletedTask);
         }
 
         var socket = (stream as NetworkStream)?.Socket;
         TunnelContext.KeepAlive(socket);
-        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        var gate = new CloseNotifyGate(stream);
+        var tls = new SslStream(gate, leaveInnerStreamOpen: false);
         PinValidationResult? seen = null;
         var pinner = new CertificatePinner(pinning, _context.PinnerOptions(_route) with { OnValidated = result => seen = result });
         var options = new SslClientAuthenticationOptions { TargetHost = _route.TlsName }.UseCertificatePinning(pinner);
@@ -123,7 +124,7 @@ internal sealed class TunnelSession
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             Log.Error("pin-refused", _id, $"Session {_id} refused: {_route.Target} failed the pin check; the client's connection is closed and nothing was sent to the server.\n{ex.Result}");
-            return new Upstream(null, null, _context.ReportAsync(ex.Result, _route, _id, abort));
+            return new Upstream(null, null, null, _context.ReportAsync(ex.Result, _route, _id, abort));
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException && !abort.IsCancellationRequested)
         {
@@ -131,7 +132,7 @@ internal sealed class TunnelSession
             Log.Error("handshake-failed", _id, timeout.IsCancellationRequested
                 ? $"Session {_id}: the TLS handshake with '{_route.Target}' did not finish within {Duration.Describe(settings.Timeout)} (--timeout); the client's connection is closed."
                 : $"Session {_id}: the TLS handshake with '{_route.Target}' failed: {ex.Message} The client's connection is closed.");
-            return new Upstream(null, null, Task.CompletedTask);
+            return new Upstream(null, null, null, Task.CompletedTask);
         }
 
         // The callback allowed the chain, so 'seen' is set and allowed. A host no policy covers is allowed by the pinner,
@@ -140,7 +141,7 @@ internal sealed class TunnelSession
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             Log.Error("pin-refused", _id, $"Session {_id} refused: no policy pins '{_route.TlsName}', and the tunnel never forwards unpinned; the client's connection is closed and nothing was sent to the server.");
-            return new Upstream(null, null, Task.CompletedTask);
+            return new Upstream(null, null, null, Task.CompletedTask);
         }
 
         if (seen.IsFlagged)
@@ -152,11 +153,11 @@ internal sealed class TunnelSession
             Log.Info("pin-passed", _id, $"Session {_id}: the pin check of '{seen.Host}' passed (policy pattern '{seen.MatchedPattern}', {tls.SslProtocol}); forwarding.");
         }
 
-        return new Upstream(tls, socket, seen.IsFlagged ? _context.ReportAsync(seen, _route, _id, abort) : Task.CompletedTask);
+        return new Upstream(tls, gate, socket, seen.IsFlagged ? _context.ReportAsync(seen, _route, _id, abort) : Task.CompletedTask);
     }
 
     /// <summary>Copies both ways until both sides have closed, one side fails, the session idles out or the tunnel cuts it; says how it ended.</summary>
-    private async Task<string> ForwardAsync(SslStream tls, Socket? upstreamSocket, CancellationToken abort)
+    private async Task<string> ForwardAsync(SslStream tls, CloseNotifyGate gate, Socket? upstreamSocket, CancellationToken abort)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(abort);
 
@@ -174,13 +175,13 @@ internal sealed class TunnelSession
             }
         });
         using var client = new NetworkStream(_client, ownsSocket: false);
-        var toServer = CopyOnThread(client, tls, ToServer, () =>
+        var toServer = CopyOnThread((buffer, count) => client.Read(buffer, 0, count), tls, ToServer, () =>
         {
             // The client will send no more: close_notify, then the TCP write side; the server may go on answering.
-            SendCloseNotify(tls);
+            SendCloseNotify(tls, gate);
             upstreamSocket?.Shutdown(SocketShutdown.Send);
         });
-        var toClient = CopyOnThread(tls, client, ToClient, () => _client.Shutdown(SocketShutdown.Send));
+        var toClient = CopyOnThread((buffer, count) => gate.ReadDecrypted(tls, buffer, count), client, ToClient, () => _client.Shutdown(SocketShutdown.Send));
         var idle = _context.IdleTimeout is { } limit ? WatchIdleAsync(limit, session) : Task.CompletedTask;
 
         var first = await Task.WhenAny(toServer, toClient).ConfigureAwait(false);
@@ -219,19 +220,20 @@ internal sealed class TunnelSession
     }
 
     /// <summary>
-    /// Sends TLS close_notify while the other thread may be inside the same SslStream's Read. OpenSSL refuses a shutdown
-    /// while that read is taking in a post-handshake message (TLS 1.3 session tickets arrive just after the handshake:
-    /// "shutdown while in init"); the refusal changes nothing, and the window lasts as long as one message takes, so the
-    /// shutdown is tried again for up to a second. Should it still be refused, the TCP shutdown that follows tells the
-    /// server all the same (as end of stream without close_notify) rather than failing a session that lost nothing.
+    /// Sends TLS close_notify while the other thread may be inside the same SslStream's Read, through the gate, so never
+    /// while that thread decrypts (<see cref="CloseNotifyGate"/>). OpenSSL may still refuse a shutdown between two reads
+    /// while a post-handshake message (a TLS 1.3 session ticket, just after the handshake) is half taken in: "shutdown
+    /// while in init"; the refusal changes nothing, and the window lasts as long as one message takes, so the shutdown is
+    /// tried again for up to a second. Should it still be refused, the TCP shutdown that follows tells the server all the
+    /// same (as end of stream without close_notify) rather than failing a session that lost nothing.
     /// </summary>
-    private void SendCloseNotify(SslStream tls)
+    private void SendCloseNotify(SslStream tls, CloseNotifyGate gate)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                tls.ShutdownAsync().GetAwaiter().GetResult();
+                gate.Shutdown(() => tls.ShutdownAsync().GetAwaiter().GetResult());
                 return;
             }
             catch (Exception ex) when (ex is not ObjectDisposedException && attempt < 100)
@@ -251,7 +253,7 @@ internal sealed class TunnelSession
     /// data and writes it on at once, with no hop through the thread pool, which is what keeps a tunnel's added latency
     /// near stunnel's. Each read waits for the previous write to complete (back-pressure), so a direction holds one buffer.
     /// </summary>
-    private Task CopyOnThread(Stream from, Stream to, int direction, Action endOfStream)
+    private Task CopyOnThread(Func<byte[], int, int> read, Stream to, int direction, Action endOfStream)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(
@@ -259,7 +261,7 @@ internal sealed class TunnelSession
             {
                 try
                 {
-                    Copy(from, to, direction, endOfStream);
+                    Copy(read, to, direction, endOfStream);
                     done.TrySetResult();
                 }
                 catch (Exception ex)
@@ -276,14 +278,14 @@ internal sealed class TunnelSession
         return done.Task;
     }
 
-    private void Copy(Stream from, Stream to, int direction, Action endOfStream)
+    private void Copy(Func<byte[], int, int> from, Stream to, int direction, Action endOfStream)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             while (true)
             {
-                int read = from.Read(buffer, 0, BufferSize);
+                int read = from(buffer, BufferSize);
                 if (read == 0)
                 {
                     endOfStream();
@@ -344,7 +346,7 @@ internal sealed class TunnelSession
     };
 
     /// <summary>The upstream TLS connection (null when refused or unreachable), its socket, and the report being sent about it.</summary>
-    private sealed record Upstream(SslStream? Tls, Socket? Socket, Task Report) : IAsyncDisposable
+    private sealed record Upstream(SslStream? Tls, CloseNotifyGate? Gate, Socket? Socket, Task Report) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Tls?.DisposeAsync() ?? ValueTask.CompletedTask;
     }

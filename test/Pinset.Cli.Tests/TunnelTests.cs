@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Pinset.Cli.Tests;
 
@@ -150,6 +151,33 @@ public sealed class TunnelTests : IDisposable
         await tunnel.WaitForCountAsync(" closed", Sessions);
     }
 
+    /// <summary>
+    /// The client half-closes while the server is still answering a byte (a TLS record) at a time, so the tunnel sends
+    /// close_notify while its other thread is decrypting, in many sessions at once: every session still gets every byte
+    /// and ends closed by both sides (see <c>CloseNotifyGate</c> for the race this guards against).
+    /// </summary>
+    [Fact]
+    public async Task ClientHalfClosesWhileTheServerAnswersRecordByRecord_ManySessionsAtOnce_NotAByteLost()
+    {
+        const int Sessions = 40;
+        await using var server = new TlsEchoServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), EchoMode.SlowEcho);
+        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
+        var results = await Task.WhenAll(Enumerable.Range(0, Sessions).Select(async i =>
+        {
+            using var client = await tunnel.ConnectAsync();
+            var data = RandomBytes(3_000);
+            await client.SendAsync(data);
+            client.Shutdown(SocketShutdown.Send);
+            using var back = new MemoryStream();
+            await TunnelProcess.ReadToEndAsync(client, back);
+            return data.AsSpan().SequenceEqual(back.ToArray()) ? null : $"a session got {back.Length} of {data.Length} bytes back";
+        }));
+        await tunnel.WaitForCountAsync(" closed", Sessions);
+        var lost = results.Where(r => r is not null).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} of {Sessions} sessions lost bytes: {string.Join("; ", lost)}\n{tunnel.Log}");
+        Assert.Equal(Sessions, Regex.Matches(tunnel.Log, "closed by both sides").Count);
+    }
+
     [Fact]
     public async Task ClientHalfCloses_TheServerStillAnswersEverything_ThenBothClose()
     {
@@ -206,7 +234,9 @@ public sealed class TunnelTests : IDisposable
         }
 
         await sending;
+        var closed = await tunnel.WaitForAsync("Session 1 closed");
         Assert.True(data.AsSpan().SequenceEqual(back.ToArray()), $"{back.Length} of {data.Length} bytes came back (the first {data.AsSpan().CommonPrefixLength(back.ToArray())} as sent); the tunnel logged:\n{tunnel.Log}");
+        Assert.Contains("Session 1 closed by both sides", closed, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -321,11 +321,8 @@ public sealed class TunnelTests : IDisposable
     public async Task IdleTimeout_AWriteWaitingForASlowReader_IsTrafficNotIdleness_EveryByteArrives()
     {
         const long total = 32L * 1024 * 1024;
-        await using var server = new FixedBufferTlsServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), FlowSocketBuffer);
-        await using var tunnel = await TunnelProcess.StartAsync([.. To(server.Port, GenuinePolicy()), "--idle-timeout", "1s"]);
-        using var client = await tunnel.ConnectAsync(bufferSize: FlowSocketBuffer);
-        using var clientStream = new NetworkStream(client);
-        var upstream = await server.AcceptedAsync();
+        await using var session = await FlowSession.OpenAsync(_fx, To, GenuinePolicy(), "--idle-timeout", "1s");
+        var (server, tunnel, client, clientStream, upstream) = session;
 
         // The client reads nothing until the server's write has waited three idle timeouts, the tunnel's own write to the
         // client waiting all that time; then it reads everything. (The idle timeout is a second, not less: the test's own
@@ -356,12 +353,8 @@ public sealed class TunnelTests : IDisposable
     [Fact]
     public async Task BackPressure_TheServerReadsNothing_TheClientStallsWithinTheBuffersOnTheWay_TheTunnelsMemoryStaysFlat_Then256MiBArriveInOrder()
     {
-        await using var server = new FixedBufferTlsServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), FlowSocketBuffer);
-        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
-        using var client = await tunnel.ConnectAsync(bufferSize: FlowSocketBuffer);
-        using var clientStream = new NetworkStream(client);
-        var upstream = await server.AcceptedAsync();
-        await tunnel.WaitForAsync("Session 1: the pin check");
+        await using var session = await FlowSession.OpenAsync(_fx, To, GenuinePolicy());
+        var (server, tunnel, client, clientStream, upstream) = session;
         long baseline = ProcessTree.Memory(tunnel.ProcessId).Resident;
 
         // The server reads nothing while the client writes as fast as the tunnel takes it.
@@ -386,12 +379,8 @@ public sealed class TunnelTests : IDisposable
     [Fact]
     public async Task BackPressure_TheClientReadsNothing_TheServerStallsWithinTheBuffersOnTheWay_TheTunnelsMemoryStaysFlat_Then256MiBArriveInOrder()
     {
-        await using var server = new FixedBufferTlsServer(_fx.Pki.Leaf, _fx.Pki.GenuineChain(), FlowSocketBuffer);
-        await using var tunnel = await TunnelProcess.StartAsync(To(server.Port, GenuinePolicy()));
-        using var client = await tunnel.ConnectAsync(bufferSize: FlowSocketBuffer);
-        using var clientStream = new NetworkStream(client);
-        var upstream = await server.AcceptedAsync();
-        await tunnel.WaitForAsync("Session 1: the pin check");
+        await using var session = await FlowSession.OpenAsync(_fx, To, GenuinePolicy());
+        var (server, tunnel, client, clientStream, upstream) = session;
         long baseline = ProcessTree.Memory(tunnel.ProcessId).Resident;
 
         // The client reads nothing while the server writes as fast as the tunnel takes it.
@@ -622,4 +611,39 @@ public sealed class TunnelTests : IDisposable
         Assert.Equal(line + "\n", Encoding.ASCII.GetString(back));
     }
 
+
+    /// <summary>
+    /// One session through a tunnel whose two ends have fixed socket buffers (<see cref="FlowSocketBuffer"/>), so the only
+    /// buffers that can grow are the tunnel's own: the flow-control tests' set-up, open and past its pin check.
+    /// </summary>
+    private sealed record FlowSession(FixedBufferTlsServer Server, TunnelProcess Tunnel, Socket Client, NetworkStream ClientStream, Stream Upstream) : IAsyncDisposable
+    {
+        public static async Task<FlowSession> OpenAsync(CliFixture fx, Func<int, string, string, string[]> to, string policy, params string[] options)
+        {
+            var server = new FixedBufferTlsServer(fx.Pki.Leaf, fx.Pki.GenuineChain(), FlowSocketBuffer);
+            TunnelProcess? tunnel = null;
+            try
+            {
+                tunnel = await TunnelProcess.StartAsync([.. to(server.Port, policy, TestPki.DefaultHost), .. options]);
+                var client = await tunnel.ConnectAsync(bufferSize: FlowSocketBuffer);
+                var upstream = await server.AcceptedAsync();
+                await tunnel.WaitForAsync("Session 1: the pin check");
+                return new FlowSession(server, tunnel, client, new NetworkStream(client), upstream);
+            }
+            catch
+            {
+                await (tunnel?.DisposeAsync() ?? ValueTask.CompletedTask);
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await ClientStream.DisposeAsync();
+            Client.Dispose();
+            await Tunnel.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+    }
 }

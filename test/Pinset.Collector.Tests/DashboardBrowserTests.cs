@@ -57,23 +57,27 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
     }
 
     /// <summary>
-    /// Submits the filter form and waits until the browser has left the page: a click starts the navigation but need
-    /// not wait for it, so the old page could otherwise still be read.
+    /// Submits the filter form and waits until the browser shows the new page, fully loaded: a click starts the
+    /// navigation but need not wait for it, so the old page could otherwise still be read. The old page's window is
+    /// marked before the click, and the wait is for a window without the mark. (Waiting for the old page's element to
+    /// go stale raced the navigation: mid-way, chromedriver answered "Node with given id does not belong to the
+    /// document" rather than "stale element".)
     /// </summary>
     private void ApplyFilters()
     {
-        var before = Browser.FindElement(By.TagName("html"));
+        var script = (IJavaScriptExecutor)Browser;
+        script.ExecuteScript("window.pinsetOldPage = true;");
         Browser.FindElement(By.Id("apply")).Click();
-        new WebDriverWait(Browser, TimeSpan.FromSeconds(30)).Until(driver =>
+        new WebDriverWait(Browser, TimeSpan.FromSeconds(30)).Until(_ =>
         {
             try
             {
-                _ = before.TagName;
-                return false;
+                return script.ExecuteScript("return window.pinsetOldPage !== true && document.readyState === 'complete';") is true;
             }
-            catch (StaleElementReferenceException)
+            catch (WebDriverException)
             {
-                return true;
+                // Asked while the navigation swaps the document: ask again.
+                return false;
             }
         });
     }

@@ -126,7 +126,10 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
         });
         builder.Services.AddHttpClient("exchange").UseCertificatePinning();
         builder.Services.AddLoopbackRoute(_pki.Host, interceptor.Port);
-        using (var app = builder.Build())
+        // Disposed asynchronously: the measurement above completes its wait on the collector's own writer thread, and a
+        // synchronous disposal there would block that thread, and the 202 the app's reporter waits for, for 16 s of timeouts.
+        var app = builder.Build();
+        try
         {
             await app.StartAsync();
             using var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange");
@@ -135,6 +138,10 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
             Assert.True(interceptor.ReceivedApplicationData);
             await stored.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
             await app.StopAsync();
+        }
+        finally
+        {
+            await ((IAsyncDisposable)app).DisposeAsync();
         }
 
         Browser.Navigate().GoToUrl(collector.BaseAddress);

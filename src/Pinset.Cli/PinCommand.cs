@@ -155,10 +155,9 @@ internal static class PinCommand
 
         var configuration = new PinningConfiguration { Policies = [new HostPolicyConfiguration { Hosts = [name ?? "localhost"], Pins = pins }] };
         var warnings = new List<string>();
-        output.Out.Write(PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings, onPath.Where(i => i.IsLeafKey).Select(i => i.Pin!.Value).ToHashSet()));
+        output.Out.Write(PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings, onPath.Where(i => i.IsLeafKey).Select(i => i.Pin!.Value).ToHashSet(), ownBackupWarning: true));
         warnings.ForEach(output.Warn);
-        // Pinset's JSON writer names a missing backup pin itself.
-        if (pins.Count < 2 && format != PolicyFormat.Json)
+        if (pins.Count < 2)
         {
             output.Warn(format == PolicyFormat.Curl
                 ? "only the current leaf's pin: curl will refuse the server as soon as its key changes; add the next key's pin after a ';' ('pinset backup-key' makes the key)."

@@ -15,10 +15,11 @@ internal static class PolicyFormat
 
     /// <summary>The configuration in <paramref name="format"/>; what the target cannot express goes to <paramref name="warnings"/>.</summary>
     /// <paramref name="leafPins"/> are pins known to be servers' own keys (for curl, which compares only those).
-    public static string Write(string format, PinningConfiguration configuration, DateTimeOffset now, List<string> warnings, IReadOnlySet<SpkiPin>? leafPins = null)
+    /// With <paramref name="ownBackupWarning"/>, the caller says itself that a policy lacks a backup pin.
+    public static string Write(string format, PinningConfiguration configuration, DateTimeOffset now, List<string> warnings, IReadOnlySet<SpkiPin>? leafPins = null, bool ownBackupWarning = false)
     {
         var target = PolicyFormats.Find(format) ?? throw new CliException(ExitCodes.BadInput, $"Format '{format}' is not one of {string.Join(", ", All)}.");
-        var written = target.Write(configuration, new PolicyFormatContext { Now = now, LeafPins = leafPins ?? new HashSet<SpkiPin>() });
+        var written = target.Write(configuration, new PolicyFormatContext { Now = now, LeafPins = leafPins ?? new HashSet<SpkiPin>(), WarnOfMissingBackupPin = !ownBackupWarning });
         warnings.AddRange(written.Warnings);
         return written.Value;
     }

@@ -5,7 +5,7 @@ internal sealed class JsonPolicyFormat : PolicyFormatBase
 {
     public override string Name => "json";
 
-    protected override bool WritesPinsetPolicy => true;
+    protected override bool ExpressesCertificatePins => true;
 
     public override bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('{');
 

@@ -12,8 +12,8 @@ internal abstract class PolicyFormatBase : IPolicyFormat
 
     public virtual bool CanRead => true;
 
-    /// <summary>True when the text written is a Pinset policy, so the backup-pin rule matters to whoever loads it.</summary>
-    protected virtual bool WritesPinsetPolicy => false;
+    /// <summary>True when the format has certificate pins (Pinset's JSON); every other format leaves them out.</summary>
+    protected virtual bool ExpressesCertificatePins => false;
 
     public abstract bool Recognizes(string text);
 
@@ -33,8 +33,13 @@ internal abstract class PolicyFormatBase : IPolicyFormat
         ArgumentNullException.ThrowIfNull(context);
         var backup = Check(configuration);
         var warnings = new List<string>();
+        if (!ExpressesCertificatePins)
+        {
+            CheckKeyPinsRemain(configuration, warnings);
+        }
+
         var text = WriteCore(configuration, context, warnings);
-        if (WritesPinsetPolicy)
+        if (context.WarnOfMissingBackupPin)
         {
             warnings.AddRange(backup);
         }
@@ -47,6 +52,31 @@ internal abstract class PolicyFormatBase : IPolicyFormat
 
     /// <summary>The configuration in this format (already known to load), with a warning for each thing the format cannot express.</summary>
     protected abstract string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings);
+
+    /// <summary>
+    /// For a format without certificate pins: a policy pinned by certificates alone would be written pinning nothing
+    /// (its hosts unpinned in the target), so it is refused; one left with a single key pin is a warning (no backup).
+    /// </summary>
+    private void CheckKeyPinsRemain(PinningConfiguration configuration, List<string> warnings)
+    {
+        for (int i = 0; i < configuration.Policies.Count; i++)
+        {
+            var policy = configuration.Policies[i];
+            int keys = policy.Pins.Distinct(StringComparer.Ordinal).Count();
+            if (policy.Certificates.Count == 0 || keys > 1)
+            {
+                continue;
+            }
+
+            if (keys == 0)
+            {
+                throw new PinsetFormatException(
+                    $"pinning.policies[{i}] ('{string.Join("', '", policy.Hosts)}') is pinned by certificates alone, and {Name} has no certificate pins: written without them, its hosts would not be pinned at all. Pin the keys instead ('pinset pin HOST' prints them).");
+            }
+
+            warnings.Add($"pinning.policies[{i}]: with its certificate pins left out, {Name} keeps one pin and no backup, so the next key change locks clients out (and browsers refuse an HPKP header like it). Add a backup key pin ('pinset backup-key' makes one).");
+        }
+    }
 
     /// <summary>Refuses a configuration Pinset would not load, listing every error; the backup-pin rule comes back as warnings.</summary>
     /// <exception cref="PinningConfigurationException">The configuration has errors other than a missing backup pin.</exception>

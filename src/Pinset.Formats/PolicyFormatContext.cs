@@ -14,4 +14,10 @@ public sealed record PolicyFormatContext
 
     /// <summary>Pins known to be servers' own keys: curl compares only the leaf's key, so only these can be written for it.</summary>
     public IReadOnlySet<SpkiPin> LeafPins { get; init; } = new HashSet<SpkiPin>();
+
+    /// <summary>
+    /// Whether writing warns of a policy without a backup pin (the default). A caller that says so in its own words, such
+    /// as <c>pinset pin</c>, which knows the one pin is the server's key today, turns it off.
+    /// </summary>
+    public bool WarnOfMissingBackupPin { get; init; } = true;
 }

@@ -534,9 +534,10 @@ public sealed class AndroidNetworkSecurityConfigTests
     }
 
     [Fact]
-    public void DeeplyNestedDomainConfigs_RefusedBeforeTheStackRunsOut()
+    public void DomainConfigsNestedPastAndroidsLimit_RefusedAsAndroidRefusesThem()
     {
-        int depth = 5000;
+        // Past Android's 64 but within the XML depth any reader takes (deeper files are refused unread: WriterSafetyTests).
+        int depth = 100;
         var xml = new System.Text.StringBuilder("<network-security-config>");
         for (int i = 0; i < depth; i++)
         {

@@ -17,21 +17,16 @@ internal static class AndroidNetworkSecurityConfig
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(warnings);
         var root = new XElement("network-security-config");
+        var plan = DomainEntries.Of(configuration, "Android", warnings);
         for (int i = 0; i < configuration.Policies.Count; i++)
         {
             var policy = configuration.Policies[i];
             string where = $"pinning.policies[{i}]";
             var domains = new XElement("domain-config");
-            foreach (var host in policy.Hosts)
+            foreach (var (name, subdomains) in plan[i])
             {
-                var pattern = HostPattern.Parse(host);
-                if (pattern.Kind == HostPatternKind.SingleLabelWildcard)
-                {
-                    warnings.Add($"{where}: Android has no one-label wildcard; '{host}' is written as '{pattern.Domain}' with includeSubdomains=\"true\", which also pins '{pattern.Domain}' and deeper names.");
-                }
-
-                var domain = new XElement("domain", pattern.Domain);
-                if (pattern.Kind != HostPatternKind.Exact)
+                var domain = new XElement("domain", name);
+                if (subdomains)
                 {
                     domain.SetAttributeValue("includeSubdomains", "true");
                 }

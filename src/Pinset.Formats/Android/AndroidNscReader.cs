@@ -38,16 +38,7 @@ internal sealed class AndroidNscReader
 
     public PinningConfiguration Read(string xml)
     {
-        XDocument document;
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-            document = XDocument.Load(reader, LoadOptions.SetLineInfo);
-        }
-        catch (XmlException ex)
-        {
-            throw new PinningConfigurationException($"'{_source}' is not well-formed XML: {ex.Message}", ex);
-        }
+        var document = XmlInput.Load(xml, _source, DtdProcessing.Prohibit, "Android network security config");
 
         var root = document.Root!;
         if (root.Name.LocalName != Root)

@@ -45,6 +45,13 @@ internal static class HpkpHeader
 
             foreach (var uri in policy.ReportUris)
             {
+                // A quote, backslash or line break would end the quoted value and write directives (pins, includeSubDomains)
+                // or whole headers the policy does not have.
+                if (uri.Any(c => c is '"' or '\\' || char.IsControl(c)))
+                {
+                    throw new PinsetFormatException($"{where}: the report URI '{uri.ReplaceLineEndings("\\n")}' holds a quote, backslash or control character, which would end HPKP's quoted report-uri and change the header; percent-encode it (%22 for a quote).");
+                }
+
                 line.Append("; report-uri=\"").Append(uri).Append('"');
             }
 

@@ -18,6 +18,7 @@ internal static class TrustKitSettings
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(warnings);
         var domains = new XElement("dict");
+        var plan = DomainEntries.Of(configuration, "TrustKit", warnings);
         for (int i = 0; i < configuration.Policies.Count; i++)
         {
             var policy = configuration.Policies[i];
@@ -28,16 +29,11 @@ internal static class TrustKitSettings
                 warnings.Add($"{where}: TrustKit refuses a domain with fewer than two pins, and this policy has {pins.Count}; add a backup pin ('pinset backup-key' makes one) before you ship it.");
             }
 
-            foreach (var host in PolicyText.Hosts(policy))
+            foreach (var (domain, subdomains) in plan[i])
             {
-                if (host.Kind == HostPatternKind.SingleLabelWildcard)
-                {
-                    warnings.Add($"{where}: TrustKit has no one-label wildcard; '{host}' is written as '{host.Domain}' with TSKIncludeSubdomains, which also pins '{host.Domain}' and deeper names.");
-                }
-
                 var entry = new XElement("dict",
                     Key("TSKEnforcePinning"), new XElement(policy.Mode == PinningModeNames.ReportOnly ? "false" : "true"),
-                    Key("TSKIncludeSubdomains"), new XElement(host.Kind == HostPatternKind.Exact ? "false" : "true"),
+                    Key("TSKIncludeSubdomains"), new XElement(subdomains ? "true" : "false"),
                     Key("TSKPublicKeyHashes"), new XElement("array", pins.Select(p => new XElement("string", p.ToBase64()))));
                 if (PolicyText.Expiry(policy) is { } expires)
                 {
@@ -49,7 +45,7 @@ internal static class TrustKitSettings
                     entry.Add(Key("TSKReportUris"), new XElement("array", policy.ReportUris.Select(u => new XElement("string", u))));
                 }
 
-                domains.Add(Key(host.Domain), entry);
+                domains.Add(Key(domain), entry);
             }
 
             if (policy.Certificates.Count > 0)
@@ -83,17 +79,8 @@ internal static class TrustKitSettings
     {
         ArgumentNullException.ThrowIfNull(plist);
         ArgumentNullException.ThrowIfNull(warnings);
-        XDocument document;
-        try
-        {
-            // Info.plist files name Apple's DTD; it is skipped, never fetched.
-            using var reader = XmlReader.Create(new StringReader(plist), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null });
-            document = XDocument.Load(reader, LoadOptions.SetLineInfo);
-        }
-        catch (XmlException ex)
-        {
-            throw new PinningConfigurationException($"'{sourceName}' is not well-formed XML: {ex.Message}", ex);
-        }
+        // Info.plist files name Apple's DTD; it is skipped, never fetched.
+        var document = XmlInput.Load(plist, sourceName, DtdProcessing.Ignore, "TrustKit settings");
 
         var top = document.Root?.Name.LocalName == "plist" ? document.Root.Element("dict") : document.Root;
         if (top?.Name.LocalName != "dict")

@@ -124,4 +124,36 @@ public sealed class WriterSafetyTests
 
         Assert.Contains("'nsc.xml' nests elements deeper than 128 levels", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ReadTrustKit_AnExpirationDateThatHasPassed_Warns_ThoseHostsAreNotPinned()
+    {
+        var plist = $"<plist><dict><key>TSKConfiguration</key><dict><key>TSKPinnedDomains</key><dict><key>example.com</key><dict><key>TSKExpirationDate</key><string>2020-01-01</string><key>TSKPublicKeyHashes</key><array><string>{SpkiPin.Parse(P1).ToBase64()}</string><string>{SpkiPin.Parse(P2).ToBase64()}</string></array></dict></dict></dict></dict></plist>";
+
+        var read = PolicyFormats.TrustKit.Read(plist, Context);
+
+        Assert.Contains(read.Warnings, w => w.Contains("expired on 2020-01-01: TrustKit does not pin its hosts after that date", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("trustkit", "TrustKit")]
+    [InlineData("android-nsc", "Android")]
+    public void Write_AnExpiredPolicy_Warns_TheTargetWouldPinNothing(string name, string target)
+    {
+        var configuration = Config(new HostPolicyConfiguration { Hosts = ["api.example.com"], Pins = [P1, P2], Expires = "2020-01-01" });
+
+        var written = PolicyFormats.Find(name)!.Write(configuration, Context);
+
+        Assert.Contains(written.Warnings, w => w.Contains($"expired on 2020-01-01: {target} does not pin its hosts after that date", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WriteHpkp_AnExpiryPastSixtyDays_WarnsThatBrowsersCapIt()
+    {
+        var configuration = Config(new HostPolicyConfiguration { Hosts = ["api.example.com"], Pins = [P1, P2], Expires = "2031-01-01" });
+
+        var written = PolicyFormats.Hpkp.Write(configuration, Context);
+
+        Assert.Contains(written.Warnings, w => w.Contains("browsers keep pins for at most 60 days", StringComparison.Ordinal));
+    }
 }

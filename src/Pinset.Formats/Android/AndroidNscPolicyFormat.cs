@@ -15,6 +15,7 @@ internal sealed class AndroidNscPolicyFormat : PolicyFormatBase
     protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
         FormatWarnings.RequirePinnedHosts(configuration, warnings, "Android's network security config");
+        FormatWarnings.Expired(configuration, context.Now, warnings, "Android");
         return AndroidNetworkSecurityConfig.Write(configuration, warnings);
     }
 }

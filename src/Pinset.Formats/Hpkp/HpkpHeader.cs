@@ -65,6 +65,10 @@ internal static class HpkpHeader
             {
                 warnings.Add($"{where}: the policy has no expiry; the header says max-age={DefaultMaxAgeSeconds} (60 days), after which a browser forgets the pins unless the header is served again.");
             }
+            else if (maxAge > MaxAgeCapSeconds)
+            {
+                warnings.Add($"{where}: the policy runs to {PolicyText.Expiry(policy)!.Value.UtcDateTime:yyyy-MM-dd}, so the header says max-age={maxAge}; browsers keep pins for at most 60 days, so serve the header again within 60 days.");
+            }
             else if (maxAge == 0)
             {
                 warnings.Add($"{where}: the policy has expired, so the header says max-age=0, which tells a browser to forget the pins.");

@@ -10,12 +10,15 @@ internal sealed class TrustKitPolicyFormat : PolicyFormatBase
 
     protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings)
     {
-        return TrustKitSettings.Read(text, context.SourceName, warnings);
+        var configuration = TrustKitSettings.Read(text, context.SourceName, warnings);
+        FormatWarnings.Expired(configuration, context.Now, warnings, "TrustKit");
+        return configuration;
     }
 
     protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
         FormatWarnings.RequirePinnedHosts(configuration, warnings, "TrustKit");
+        FormatWarnings.Expired(configuration, context.Now, warnings, "TrustKit");
         return TrustKitSettings.Write(configuration, warnings);
     }
 }

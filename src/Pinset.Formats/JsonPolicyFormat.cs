@@ -5,8 +5,6 @@ internal sealed class JsonPolicyFormat : PolicyFormatBase
 {
     public override string Name => "json";
 
-    protected override bool ExpressesCertificatePins => true;
-
     public override bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('{');
 
     protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings) =>

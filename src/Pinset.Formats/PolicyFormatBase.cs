@@ -12,8 +12,11 @@ internal abstract class PolicyFormatBase : IPolicyFormat
 
     public virtual bool CanRead => true;
 
-    /// <summary>True when the format has certificate pins (Pinset's JSON); every other format leaves them out.</summary>
-    protected virtual bool ExpressesCertificatePins => false;
+    /// <summary>
+    /// The other ecosystem's format as a warning names it ("Android's network security config"); null for Pinset's own
+    /// JSON, which holds everything. Every other format leaves out certificate pins and <c>requirePinnedHosts</c>.
+    /// </summary>
+    protected virtual string? TargetName => null;
 
     public abstract bool Recognizes(string text);
 
@@ -33,9 +36,10 @@ internal abstract class PolicyFormatBase : IPolicyFormat
         ArgumentNullException.ThrowIfNull(context);
         var backup = Check(configuration);
         var warnings = new List<string>();
-        if (!ExpressesCertificatePins)
+        if (TargetName is { } target)
         {
             CheckKeyPinsRemain(configuration, warnings);
+            FormatWarnings.RequirePinnedHosts(configuration, warnings, target);
         }
 
         var text = WriteCore(configuration, context, warnings);

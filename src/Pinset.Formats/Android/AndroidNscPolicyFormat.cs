@@ -5,6 +5,8 @@ internal sealed class AndroidNscPolicyFormat : PolicyFormatBase
 {
     public override string Name => "android-nsc";
 
+    protected override string TargetName => "Android's network security config";
+
     public override bool Recognizes(string text) => PolicyFormats.Start(text).StartsWith('<') && text.Contains("<network-security-config", StringComparison.Ordinal);
 
     protected override PinningConfiguration ReadCore(string text, PolicyFormatContext context, List<string> warnings)
@@ -14,7 +16,6 @@ internal sealed class AndroidNscPolicyFormat : PolicyFormatBase
 
     protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        FormatWarnings.RequirePinnedHosts(configuration, warnings, "Android's network security config");
         FormatWarnings.Expired(configuration, context.Now, warnings, "Android");
         return AndroidNetworkSecurityConfig.Write(configuration, warnings);
     }

@@ -5,6 +5,8 @@ internal sealed class HpkpPolicyFormat : PolicyFormatBase
 {
     public override string Name => "hpkp";
 
+    protected override string TargetName => "HPKP";
+
     public override bool Recognizes(string text) =>
         PolicyFormats.Start(text) is var start && !start.StartsWith('{') && !start.StartsWith('<') && start.Contains("pin-sha256", StringComparison.OrdinalIgnoreCase);
 
@@ -16,7 +18,6 @@ internal sealed class HpkpPolicyFormat : PolicyFormatBase
 
     protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        FormatWarnings.RequirePinnedHosts(configuration, warnings, "HPKP");
         return string.Join('\n', HpkpHeader.Write(configuration, context.Now, warnings)) + "\n";
     }
 }

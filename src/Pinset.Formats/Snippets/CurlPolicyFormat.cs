@@ -5,6 +5,8 @@ internal sealed class CurlPolicyFormat : PolicyFormatBase
 {
     public override string Name => "curl";
 
+    protected override string TargetName => "curl's --pinnedpubkey";
+
     public override bool CanRead => false;
 
     public override bool Recognizes(string text) => false;
@@ -14,7 +16,6 @@ internal sealed class CurlPolicyFormat : PolicyFormatBase
 
     protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        FormatWarnings.RequirePinnedHosts(configuration, warnings, "curl's --pinnedpubkey");
         return EcosystemSnippets.Curl(configuration, warnings, context.LeafPins);
     }
 }

@@ -5,6 +5,8 @@ internal sealed class OkHttpPolicyFormat : PolicyFormatBase
 {
     public override string Name => "okhttp";
 
+    protected override string TargetName => "OkHttp's CertificatePinner";
+
     public override bool CanRead => false;
 
     public override bool Recognizes(string text) => false;
@@ -14,7 +16,6 @@ internal sealed class OkHttpPolicyFormat : PolicyFormatBase
 
     protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        FormatWarnings.RequirePinnedHosts(configuration, warnings, "OkHttp's CertificatePinner");
         return EcosystemSnippets.OkHttp(configuration, warnings);
     }
 }

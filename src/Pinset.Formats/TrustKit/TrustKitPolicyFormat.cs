@@ -5,6 +5,8 @@ internal sealed class TrustKitPolicyFormat : PolicyFormatBase
 {
     public override string Name => "trustkit";
 
+    protected override string TargetName => "TrustKit";
+
     public override bool Recognizes(string text) =>
         PolicyFormats.Start(text).StartsWith('<') && (text.Contains("TSKConfiguration", StringComparison.Ordinal) || text.Contains("TSKPinnedDomains", StringComparison.Ordinal));
 
@@ -17,7 +19,6 @@ internal sealed class TrustKitPolicyFormat : PolicyFormatBase
 
     protected override string WriteCore(PinningConfiguration configuration, PolicyFormatContext context, List<string> warnings)
     {
-        FormatWarnings.RequirePinnedHosts(configuration, warnings, "TrustKit");
         FormatWarnings.Expired(configuration, context.Now, warnings, "TrustKit");
         return TrustKitSettings.Write(configuration, warnings);
     }

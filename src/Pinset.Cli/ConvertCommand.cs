@@ -26,7 +26,7 @@ internal static class ConvertCommand
             var format = parse.GetValue(to)!;
             var converted = PolicyFormat.Write(format, configuration, output.Time.GetUtcNow(), warnings);
 
-            // Reading and writing Pinset's JSON both name a missing backup pin; the user is told once.
+            // The reader and the writer may say the same thing (a missing backup pin, a policy already expired): once is enough.
             warnings = [.. warnings.Distinct(StringComparer.Ordinal)];
             if (parse.GetValue(outputFile) is { } target)
             {

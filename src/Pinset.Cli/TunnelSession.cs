@@ -99,7 +99,7 @@ internal sealed class TunnelSession
         catch (CliException ex)
         {
             Log.Error("connect-failed", _id, $"Session {_id}: {ex.Message} The client's connection is closed.");
-            return new Upstream(null, null, null, Task.CompletedTask);
+            return Upstream.Refused(Task.CompletedTask);
         }
 
         var socket = (stream as NetworkStream)?.Socket;
@@ -124,7 +124,7 @@ internal sealed class TunnelSession
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             Log.Error("pin-refused", _id, $"Session {_id} refused: {_route.Target} failed the pin check; the client's connection is closed and nothing was sent to the server.\n{ex.Result}");
-            return new Upstream(null, null, null, _context.ReportAsync(ex.Result, _route, _id, abort));
+            return Upstream.Refused(_context.ReportAsync(ex.Result, _route, _id, abort));
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException && !abort.IsCancellationRequested)
         {
@@ -132,7 +132,7 @@ internal sealed class TunnelSession
             Log.Error("handshake-failed", _id, timeout.IsCancellationRequested
                 ? $"Session {_id}: the TLS handshake with '{_route.Target}' did not finish within {Duration.Describe(settings.Timeout)} (--timeout); the client's connection is closed."
                 : $"Session {_id}: the TLS handshake with '{_route.Target}' failed: {ex.Message} The client's connection is closed.");
-            return new Upstream(null, null, null, Task.CompletedTask);
+            return Upstream.Refused(Task.CompletedTask);
         }
 
         // The callback allowed the chain, so 'seen' is set and allowed. A host no policy covers is allowed by the pinner,
@@ -141,7 +141,7 @@ internal sealed class TunnelSession
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             Log.Error("pin-refused", _id, $"Session {_id} refused: no policy pins '{_route.TlsName}', and the tunnel never forwards unpinned; the client's connection is closed and nothing was sent to the server.");
-            return new Upstream(null, null, null, Task.CompletedTask);
+            return Upstream.Refused(Task.CompletedTask);
         }
 
         if (seen.IsFlagged)
@@ -348,6 +348,9 @@ internal sealed class TunnelSession
     /// <summary>The upstream TLS connection (null when refused or unreachable), its socket, and the report being sent about it.</summary>
     private sealed record Upstream(SslStream? Tls, CloseNotifyGate? Gate, Socket? Socket, Task Report) : IAsyncDisposable
     {
+        /// <summary>No connection to forward over (refused or unreachable); only the report being sent about it, if any.</summary>
+        public static Upstream Refused(Task report) => new(null, null, null, report);
+
         public ValueTask DisposeAsync() => Tls?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

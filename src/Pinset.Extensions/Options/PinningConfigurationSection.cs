@@ -9,7 +9,6 @@ namespace Pinset.Extensions;
 /// </summary>
 internal static class PinningConfigurationSection
 {
-
     public static PinningConfiguration Read(IConfiguration section, List<string> errors)
     {
         if (section is IConfigurationSection { Value: not null } scalar)

@@ -49,13 +49,20 @@ internal static class TunnelCommand
 
             var log = new TunnelLog(output);
             var loaded = new List<(TunnelRoute, TunnelPolicy)>();
-            foreach (var route in routes)
+            try
             {
-                loaded.Add((route, await TunnelPolicy.LoadAsync(route, output, log, cancel).ConfigureAwait(false)));
-            }
+                foreach (var route in routes)
+                {
+                    loaded.Add((route, await TunnelPolicy.LoadAsync(route, output, log, cancel).ConfigureAwait(false)));
+                }
 
-            using var context = new TunnelContext(output, log, options);
-            return await new TunnelServer(loaded, options, context).RunAsync(cancel).ConfigureAwait(false);
+                using var context = new TunnelContext(output, log, options);
+                return await new TunnelServer(loaded, options, context).RunAsync(cancel).ConfigureAwait(false);
+            }
+            finally
+            {
+                loaded.ForEach(route => route.Item2.Dispose());
+            }
         });
         return command;
     }

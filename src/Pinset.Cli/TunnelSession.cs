@@ -55,7 +55,15 @@ internal sealed class TunnelSession
         {
             Log.Info("session-opened", _id, $"Session {_id} opened: {ListenAddress.Display(_client.RemoteEndPoint)} -> {_route.Target}{_route.Label}.");
             var pinning = await policy.RefreshAsync(abort).ConfigureAwait(false);
-            await using var upstream = await ConnectAsync(pinning, abort).ConfigureAwait(false);
+            if (policy.Expired(pinning, _context.Time.GetUtcNow()) is { } expired)
+            {
+                // Not even a connection upstream: nothing the tunnel could do with one would be pinned.
+                Log.Error("policy-expired", _id, $"Session {_id} refused: {expired} The client's connection is closed and nothing was sent to the server.");
+                ending = "closed without forwarding";
+                return;
+            }
+
+            await using var upstream = await ConnectAsync(policy, pinning, abort).ConfigureAwait(false);
             if (upstream.Tls is null)
             {
                 report = upstream.Report;
@@ -86,7 +94,7 @@ internal sealed class TunnelSession
     }
 
     /// <summary>The upstream connection: validated, pinned, and ready to carry data; or, refused, only its report.</summary>
-    private async Task<Upstream> ConnectAsync(PinningPolicy pinning, CancellationToken abort)
+    private async Task<Upstream> ConnectAsync(TunnelPolicy policy, PinningPolicy pinning, CancellationToken abort)
     {
         var settings = _route.Settings;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
@@ -135,12 +143,16 @@ internal sealed class TunnelSession
             return Upstream.Refused(Task.CompletedTask);
         }
 
-        // The callback allowed the chain, so 'seen' is set and allowed. A host no policy covers is allowed by the pinner,
-        // never by the tunnel (the policy was checked to cover the TLS name when it loaded; this holds if that ever slips).
-        if (seen is not { IsAllowed: true } || seen.Outcome == PinValidationOutcome.NoPolicy)
+        // The callback allowed the chain, so 'seen' is set and allowed. A host no policy covers, or a policy that expired
+        // during the handshake, is allowed by the pinner (an app's policy stops being enforced when it expires), never by
+        // the tunnel: it was checked to cover the TLS name and not to have expired when it loaded and before connecting.
+        if (seen is not { IsAllowed: true } || seen.Outcome is PinValidationOutcome.NoPolicy or PinValidationOutcome.PolicyExpired)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            Log.Error("pin-refused", _id, $"Session {_id} refused: no policy pins '{_route.TlsName}', and the tunnel never forwards unpinned; the client's connection is closed and nothing was sent to the server.");
+            var why = seen?.Outcome == PinValidationOutcome.PolicyExpired
+                ? policy.Expired(pinning, DateTimeOffset.MaxValue)
+                : $"no policy pins '{_route.TlsName}', and the tunnel never forwards unpinned.";
+            Log.Error("pin-refused", _id, $"Session {_id} refused: {why} The client's connection is closed and nothing was sent to the server.");
             return Upstream.Refused(Task.CompletedTask);
         }
 

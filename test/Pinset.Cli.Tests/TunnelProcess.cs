@@ -16,10 +16,8 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
-    private readonly List<string> _lines = [];
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _awaited = [];
+    private readonly LogLines _lines = new();
     private readonly Task<string> _output;
-    private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TunnelProcess(IEnumerable<string> arguments)
     {
@@ -38,16 +36,7 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Everything logged so far.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_lines)
-            {
-                return string.Join('\n', _lines);
-            }
-        }
-    }
+    public string Log => _lines.Text;
 
     /// <summary>Starts the tunnel and waits until it listens on <paramref name="routes"/> ports.</summary>
     public static async Task<TunnelProcess> StartAsync(IEnumerable<string> arguments, int routes = 1)
@@ -56,13 +45,7 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
         try
         {
             await tunnel.WaitForCountAsync("Listening on", routes);
-            List<int> ports;
-            lock (tunnel._lines)
-            {
-                ports = [.. tunnel._lines.Select(l => ListeningPort().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
-            }
-
-            tunnel.Ports = ports;
+            tunnel.Ports = ListeningPorts(tunnel._lines);
             return tunnel;
         }
         catch
@@ -73,44 +56,13 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
     }
 
     /// <summary>Completes with the first line logged (before or after this call) that contains <paramref name="text"/>.</summary>
-    public Task<string> WaitForAsync(string text) => WaitForAsync(l => l.Contains(text, StringComparison.Ordinal), text);
+    public Task<string> WaitForAsync(string text) => _lines.WaitForAsync(text);
 
     /// <summary>Completes when <paramref name="count"/> lines containing <paramref name="text"/> have been logged.</summary>
-    public Task<string> WaitForCountAsync(string text, int count)
-    {
-        int seen = 0;
-        return WaitForAsync(l => l.Contains(text, StringComparison.Ordinal) && ++seen == count, $"{count} x {text}");
-    }
+    public Task<string> WaitForCountAsync(string text, int count) => _lines.WaitForCountAsync(text, count);
 
     /// <summary>Completes with the first line that matches; fails with the whole log if none does within a minute or the process ends first.</summary>
-    public async Task<string> WaitForAsync(Func<string, bool> match, string what)
-    {
-        TaskCompletionSource<string> seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lines)
-        {
-            foreach (var line in _lines)
-            {
-                if (match(line))
-                {
-                    return line;
-                }
-            }
-
-            _awaited.Add((match, seen));
-        }
-
-        Task ended;
-        try
-        {
-            ended = await Task.WhenAny(seen.Task, _errorClosed.Task).WaitAsync(Limit).ConfigureAwait(false);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"The tunnel did not log '{what}' within {Limit.TotalSeconds:0} seconds; its log:\n{Log}", ex);
-        }
-
-        return ended == seen.Task ? await seen.Task : throw new InvalidOperationException($"The tunnel ended before logging '{what}'; its log:\n{Log}");
-    }
+    public Task<string> WaitForAsync(Func<string, bool> match, string what) => _lines.WaitForAsync(match, what);
 
     /// <summary>Reads a client socket to its end (a reset, when the tunnel closed it with the client's bytes unread, counts as the end): the bytes read.</summary>
     public static async Task<long> ReadToEndAsync(Socket client, Stream? into = null)
@@ -161,7 +113,7 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
     public async Task<CliRunner.Run> ExitAsync()
     {
         await _process.WaitForExitAsync().WaitAsync(Limit);
-        await _errorClosed.Task.WaitAsync(Limit);
+        await _lines.Closed.WaitAsync(Limit);
         return new CliRunner.Run(_process.ExitCode, await _output, Log);
     }
 
@@ -176,22 +128,19 @@ internal sealed partial class TunnelProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>The ports of the "Listening on" lines logged, in the order of the routes.</summary>
+    internal static List<int> ListeningPorts(LogLines lines) =>
+        [.. lines.Snapshot().Select(l => ListeningPort().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+
     private void OnLine(string? line)
     {
         if (line is null)
         {
-            _errorClosed.TrySetResult();
-            return;
+            _lines.Close();
         }
-
-        lock (_lines)
+        else
         {
             _lines.Add(line);
-            foreach (var waiter in _awaited.Where(w => w.Match(line)).ToList())
-            {
-                waiter.Seen.TrySetResult(line);
-                _awaited.Remove(waiter);
-            }
         }
     }
 

@@ -596,7 +596,7 @@ public sealed class TunnelTests : IDisposable
     }
 
     /// <summary>Sends a line and reads back the echo of exactly that line.</summary>
-    private static async Task RoundTripAsync(Socket client, string line)
+    internal static async Task RoundTripAsync(Socket client, string line)
     {
         var bytes = Encoding.ASCII.GetBytes(line + "\n");
         await client.SendAsync(bytes);

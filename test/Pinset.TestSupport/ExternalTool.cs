@@ -126,13 +126,29 @@ public sealed record ExternalTool(string Command, string DebianPackage)
         exit "$status"
         """;
 
-    /// <summary>Runs the tool to its end; returns its exit code, standard output and standard error.</summary>
-    public async Task<(int Exit, string Out, string Error)> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// Runs the tool to its end; returns its exit code, standard output and standard error. A run that has not ended
+    /// within <paramref name="limit"/> (default 10 minutes) is killed and fails with what it printed, so a regression
+    /// that makes a command hang fails the test instead of hanging the suite.
+    /// </summary>
+    public async Task<(int Exit, string Out, string Error)> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? limit = null)
     {
-        using var process = Start(arguments, workingDirectory, environment: environment);
+        var list = arguments.ToList();
+        using var process = Start(list, workingDirectory, environment: environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
+        var bound = limit ?? TimeSpan.FromMinutes(10);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+            throw new TimeoutException($"'{Command} {string.Join(' ', list)}' did not end within {bound.TotalSeconds:0} seconds and was killed.\n--- stdout\n{await output.ConfigureAwait(false)}\n--- stderr\n{await error.ConfigureAwait(false)}", ex);
+        }
+
         return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
     }
 

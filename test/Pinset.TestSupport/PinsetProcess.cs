@@ -20,6 +20,6 @@ public static class PinsetProcess
     public static Process Start(IEnumerable<string> arguments, bool redirectInput = false, string? workingDirectory = null) =>
         Dotnet.Start([.. Exec, .. arguments], workingDirectory, redirectInput);
 
-    /// <summary>Runs pinset to its end.</summary>
-    public static Task<(int Exit, string Out, string Error)> RunAsync(params string[] arguments) => Dotnet.RunAsync([.. Exec, .. arguments]);
+    /// <summary>Runs pinset to its end; a run still going after two minutes is killed and fails the test (a command that hangs).</summary>
+    public static Task<(int Exit, string Out, string Error)> RunAsync(params string[] arguments) => Dotnet.RunAsync([.. Exec, .. arguments], limit: TimeSpan.FromMinutes(2));
 }

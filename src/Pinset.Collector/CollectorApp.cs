@@ -58,6 +58,7 @@ internal static class CollectorApp
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<ReportReader>();
         services.AddSingleton<DashboardQuery>();
+        services.AddSingleton<DashboardHosts>();
         services.AddSingleton<DashboardAccess>();
         // Hosted services start in this order, all before Kestrel: the schema first.
         services.AddHostedService<StartupTasks>();
@@ -160,7 +161,8 @@ internal static class CollectorApp
         app.MapPost("/reports", ReportsEndpoint.PostAsync).RequireRateLimiting(ReportsRateLimit);
         app.MapHealthChecks("/healthz");
 
-        var dashboard = app.MapGroup(string.Empty).AddEndpointFilter<DashboardAccess>();
+        // The host name first (DNS rebinding), then who is asking; /reports and /healthz answer any name and anyone.
+        var dashboard = app.MapGroup(string.Empty).AddEndpointFilter<DashboardHosts>().AddEndpointFilter<DashboardAccess>();
         dashboard.MapGet("/", async (HttpContext context, DashboardQuery query) =>
         {
             try

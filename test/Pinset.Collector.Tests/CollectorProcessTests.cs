@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 
 namespace Pinset.Collector.Tests;
 
@@ -10,6 +11,32 @@ namespace Pinset.Collector.Tests;
 /// </summary>
 public sealed class CollectorProcessTests(CollectorProcessTests.Fixture collector) : IClassFixture<CollectorProcessTests.Fixture>
 {
+    [Fact]
+    public async Task Dashboard_AddressedToARebindingName_400NamingItAndTheSetting()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/hosts");
+        request.Headers.Host = "evil.example";
+
+        using var response = await collector.Client.SendAsync(request);
+        using var local = await collector.Client.GetAsync(new Uri("/api/hosts", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(DashboardHostTests.Refusal("evil.example"), await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reports_AddressedToAnyName_Accepted()
+    {
+        using var pki = new TestPki();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reports") { Content = new StringContent(ReportJson.Intercepted(pki), Encoding.UTF8, "application/json") };
+        request.Headers.Host = "pins.example.com";
+
+        using var response = await collector.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
     [Fact]
     public async Task Reports_EmptyBody_400CountedAsARejectionWithoutAStackTrace()
     {

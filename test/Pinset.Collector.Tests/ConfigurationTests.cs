@@ -61,6 +61,31 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_AllowedHostsThatAreNotNames_EachRefusedSayingWhatToGive()
+    {
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(
+        [
+            "--Dashboard:AllowedHosts:0=*",
+            "--Dashboard:AllowedHosts:1=pins.example.com:443",
+            "--Dashboard:AllowedHosts:2=::1",
+            "--Dashboard:AllowedHosts:3=https://pins.example.com",
+            "--Dashboard:AllowedHosts:4=[::1]:8470",
+            "--Dashboard:AllowedHosts:5=*.example.com",
+            "--Dashboard:AllowedHosts:6=[2001:db8::1]",
+        ]));
+
+        Assert.Equal(
+            [
+                "'Dashboard:AllowedHosts' holds '*', which would let a web page under any name that resolves to this machine read the dashboard (DNS rebinding); list the names the collector is reached by, such as 'pins.example.com' or '*.example.com'.",
+                "'Dashboard:AllowedHosts' holds 'pins.example.com:443', which has a port; give the name alone ('pins.example.com'): every port is accepted.",
+                "'Dashboard:AllowedHosts' holds '::1'; write an IPv6 address in brackets, as browsers send it: '[::1]'.",
+                "'Dashboard:AllowedHosts' holds 'https://pins.example.com', which is not a host name, an IP address or '*.' and a domain; give the name alone, such as 'pins.example.com'.",
+                "'Dashboard:AllowedHosts' holds '[::1]:8470', which has a port; give the name alone ('[::1]'): every port is accepted.",
+            ],
+            error.Errors);
+    }
+
+    [Fact]
     public void Build_UnknownStorageProvider_NamesTheTwoThereAre()
     {
         var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--Storage:Provider=MySQL"]));

@@ -124,6 +124,14 @@ internal sealed class CollectorOptions
             errors.Add($"'{CollectorConfigKeys.DashboardApiKey}' is {Dashboard.ApiKey.Length} characters long; use at least 16 random characters, or leave it unset to serve loopback clients only.");
         }
 
+        foreach (var entry in Dashboard.AllowedHosts)
+        {
+            if (DashboardHosts.Pattern(entry, out var error) is null)
+            {
+                errors.Add(error);
+            }
+        }
+
         if (Alerts.WebhookUrl is { } webhook && (!webhook.IsAbsoluteUri || (webhook.Scheme != Uri.UriSchemeHttps && webhook.Scheme != Uri.UriSchemeHttp)))
         {
             errors.Add($"'{CollectorConfigKeys.AlertsWebhookUrl}' is '{webhook}'; expected an absolute http or https URL.");
@@ -224,6 +232,13 @@ internal sealed class DashboardOptions
     /// the key as the password, as a browser asks). When unset (default), they answer loopback clients only.
     /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Host names the dashboard and the API answer to besides localhost, 127.0.0.1 and [::1] (always), on any port: a
+    /// name, an address (IPv6 in brackets) or <c>*.</c> and a domain. Default empty. Requests addressed to any other name
+    /// are refused, so a web page under a name of its own that resolves to this machine (DNS rebinding) cannot read them.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }
 
 /// <summary>The failure-spike webhook.</summary>

@@ -167,7 +167,7 @@ internal static class CollectorApp
         {
             try
             {
-                var model = await query.PageAsync(query.Filter(context.Request.Query), context.RequestAborted).ConfigureAwait(false);
+                var model = await query.PageAsync(query.Filter(context.Request.Query, "/", DashboardQuery.PageFilters), context.RequestAborted).ConfigureAwait(false);
                 return Results.Text(DashboardPage.Render(model), "text/html; charset=utf-8", Encoding.UTF8);
             }
             catch (ArgumentException ex)
@@ -180,7 +180,7 @@ internal static class CollectorApp
         {
             try
             {
-                return Results.Json(await query.HostsAsync(query.Filter(context.Request.Query), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostList);
+                return Results.Json(await query.HostsAsync(query.Filter(context.Request.Query, "/api/hosts", DashboardQuery.ApiFilters), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostList);
             }
             catch (ArgumentException ex)
             {
@@ -191,7 +191,7 @@ internal static class CollectorApp
         {
             try
             {
-                return Results.Json(await query.HostAsync(query.Filter(context.Request.Query, host), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostDetail);
+                return Results.Json(await query.HostAsync(query.Filter(context.Request.Query, "/api/hosts/{host}", DashboardQuery.ApiFilters, host), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostDetail);
             }
             catch (ArgumentException ex)
             {

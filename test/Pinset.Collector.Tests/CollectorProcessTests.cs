@@ -54,6 +54,20 @@ public sealed class CollectorProcessTests(CollectorProcessTests.Fixture collecto
         Assert.DoesNotContain("Exception", collector.Process.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HostDetail_ToInTheFarFuture_400SayingTheLimit()
+    {
+        using var response = await collector.Client.GetAsync(new Uri("/api/hosts/api.exchange.test?to=9999-12-31", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^'to' is '9999-12-31', more than a day after the collector's clock \('(?<now>[^']+)'\); reports carry the time they arrived, so give a 'to' no later than '(?<limit>[^']+)'\.\n$");
+        Assert.True(match.Success, text);
+        var now = DateTimeOffset.Parse(match.Groups["now"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(now, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
+        Assert.Equal(now.AddDays(1), DateTimeOffset.Parse(match.Groups["limit"].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>One collector process for the class, with its data in a directory of its own.</summary>
     public sealed class Fixture : IAsyncLifetime
     {

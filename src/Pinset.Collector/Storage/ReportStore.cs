@@ -140,9 +140,9 @@ internal abstract class ReportStore : IAsyncDisposable
         cancellationToken,
         [.. Parameters(filter), ("bucket", bucketMinutes)]);
 
-    /// <summary>Reports per outcome and mode.</summary>
+    /// <summary>Reports per outcome and mode, the 100 most reported (senders name outcomes, so there can be any number).</summary>
     public Task<List<OutcomeCount>> OutcomesAsync(ReportFilter filter, CancellationToken cancellationToken) => QueryAsync(
-        "SELECT outcome, mode, SUM(report_count) FROM report_groups" + Where + Filters(filter) + " GROUP BY outcome, mode ORDER BY 3 DESC, outcome, mode",
+        "SELECT outcome, mode, SUM(report_count) FROM report_groups" + Where + Filters(filter) + " GROUP BY outcome, mode ORDER BY 3 DESC, outcome, mode LIMIT 100",
         r => new OutcomeCount(r.GetString(0), r.GetString(1), r.GetInt64(2)),
         cancellationToken,
         Parameters(filter));

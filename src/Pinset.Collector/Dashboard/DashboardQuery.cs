@@ -97,12 +97,13 @@ internal sealed class DashboardQuery(ReportStore store, PolicyCatalog policies, 
         var timeline = new List<TimelinePoint>();
         for (long start = FloorDiv(filter.FromMinute, bucket) * bucket; start < filter.ToMinute; start += bucket)
         {
-            var at = points[start].ToList();
+            var apps = points[start].Where(p => !p.Probe).ToList();
             timeline.Add(new TimelinePoint(
                 DateTimeOffset.FromUnixTimeSeconds(start * 60),
-                at.Where(p => p.Mode == PinningModeNames.Enforce).Sum(p => p.Reports),
-                at.Where(p => p.Mode == PinningModeNames.ReportOnly).Sum(p => p.Reports),
-                at.Where(p => p.Mode == ReceivedReport.UnspecifiedMode).Sum(p => p.Reports)));
+                apps.Where(p => p.Mode == PinningModeNames.Enforce).Sum(p => p.Reports),
+                apps.Where(p => p.Mode == PinningModeNames.ReportOnly).Sum(p => p.Reports),
+                apps.Where(p => p.Mode == ReceivedReport.UnspecifiedMode).Sum(p => p.Reports),
+                points[start].Where(p => p.Probe).Sum(p => p.Reports)));
         }
 
         var chains = await store.ChainsAsync(filter, cancellationToken).ConfigureAwait(false);

@@ -61,6 +61,32 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_DurationsAndSizesBeyondWhatWorks_EachRefusedSayingTheLimit()
+    {
+        // Each was accepted: a retention past year 1 made every dashboard request a 400 of the framework's and every
+        // purge fail; a check interval over 49 days stopped the collector once started; a huge batch or body size
+        // reserved that much memory.
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(
+        [
+            "--Storage:Retention=3000000.00:00:00",
+            "--Storage:MaxBatchSize=2000000000",
+            "--Ingestion:MaxBodyBytes=10000000000",
+            "--Alerts:Window=3000001.00:00:00",
+            "--Alerts:CheckInterval=60.00:00:00",
+        ]));
+
+        Assert.Equal(
+            [
+                "'Storage:Retention' is '3000000.00:00:00'; the most is '36500.00:00:00' (100 years).",
+                "'Storage:MaxBatchSize' is '2000000000'; the most is '100000'.",
+                "'Ingestion:MaxBodyBytes' is '10000000000'; the most is '1048576' (1 MiB; a report with a four-certificate chain is about 8 KB).",
+                "'Alerts:Window' is '3000001.00:00:00', longer than 'Storage:Retention' ('3000000.00:00:00'); reports older than the retention are deleted, so the window could never fill: give at most the retention.",
+                "'Alerts:CheckInterval' is '60.00:00:00'; the most is '1.00:00:00' (a day).",
+            ],
+            error.Errors);
+    }
+
+    [Fact]
     public void Build_AllowedHostsThatAreNotNames_EachRefusedSayingWhatToGive()
     {
         var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(

@@ -9,7 +9,7 @@ internal sealed record TunnelOptions(TimeSpan DrainTimeout, TimeSpan? IdleTimeou
 /// <summary>What every session of a tunnel shares: the log, the clock, the options, the report sender.</summary>
 internal sealed class TunnelContext(CliConsole console, TunnelLog log, TunnelOptions options) : IDisposable
 {
-    private readonly CheckReporter? _reports = options.Report ? new CheckReporter(console.Time) : null;
+    private readonly CheckReporter? _reports = options.Report ? new CheckReporter(console.Time, CheckReporter.TunnelAppName) : null;
     private readonly ConcurrentDictionary<TunnelRoute, CertificatePinnerOptions> _pinnerOptions = new();
 
     public TunnelLog Log { get; } = log;

@@ -58,6 +58,7 @@ internal static class CollectorApp
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<ReportReader>();
         services.AddSingleton<DashboardQuery>();
+        services.AddSingleton<DashboardHosts>();
         services.AddSingleton<DashboardAccess>();
         // Hosted services start in this order, all before Kestrel: the schema first.
         services.AddHostedService<StartupTasks>();
@@ -160,12 +161,13 @@ internal static class CollectorApp
         app.MapPost("/reports", ReportsEndpoint.PostAsync).RequireRateLimiting(ReportsRateLimit);
         app.MapHealthChecks("/healthz");
 
-        var dashboard = app.MapGroup(string.Empty).AddEndpointFilter<DashboardAccess>();
+        // The host name first (DNS rebinding), then who is asking; /reports and /healthz answer any name and anyone.
+        var dashboard = app.MapGroup(string.Empty).AddEndpointFilter<DashboardHosts>().AddEndpointFilter<DashboardAccess>();
         dashboard.MapGet("/", async (HttpContext context, DashboardQuery query) =>
         {
             try
             {
-                var model = await query.PageAsync(query.Filter(context.Request.Query), context.RequestAborted).ConfigureAwait(false);
+                var model = await query.PageAsync(query.Filter(context.Request.Query, "/", DashboardQuery.PageFilters), context.RequestAborted).ConfigureAwait(false);
                 return Results.Text(DashboardPage.Render(model), "text/html; charset=utf-8", Encoding.UTF8);
             }
             catch (ArgumentException ex)
@@ -178,7 +180,7 @@ internal static class CollectorApp
         {
             try
             {
-                return Results.Json(await query.HostsAsync(query.Filter(context.Request.Query), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostList);
+                return Results.Json(await query.HostsAsync(query.Filter(context.Request.Query, "/api/hosts", DashboardQuery.ApiFilters), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostList);
             }
             catch (ArgumentException ex)
             {
@@ -189,7 +191,7 @@ internal static class CollectorApp
         {
             try
             {
-                return Results.Json(await query.HostAsync(query.Filter(context.Request.Query, host), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostDetail);
+                return Results.Json(await query.HostAsync(query.Filter(context.Request.Query, "/api/hosts/{host}", DashboardQuery.ApiFilters, host), context.RequestAborted).ConfigureAwait(false), CollectorJson.Default.HostDetail);
             }
             catch (ArgumentException ex)
             {

@@ -102,6 +102,23 @@ public sealed class AlertTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Spike_OfProbesFromPinsetCheck_NoAlert()
+    {
+        // Probes are not users: a script running `pinset check --report` in a loop raises nothing; one app report more does not either.
+        var collector = await StartAsync(TimeSpan.FromDays(1));
+        var monitor = collector.Services.GetRequiredService<AlertMonitor>();
+        for (int i = 0; i < 6; i++)
+        {
+            await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, appName: "pinset check", appVersion: "0.9.0", mode: "enforce"));
+        }
+
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, mode: "enforce"));
+
+        Assert.Empty(await monitor.CheckAsync(CancellationToken.None));
+        Assert.Empty(_webhook.Reports);
+    }
+
+    [Fact]
     public async Task Webhook_FailingOnce_RetriedByTheResilienceHandlerAndDeliveredOnce()
     {
         // The webhook answers 503 to its first post, then 200. The standard handler's retry waits without delay here

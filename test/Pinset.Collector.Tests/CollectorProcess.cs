@@ -9,10 +9,12 @@ namespace Pinset.Collector.Tests;
 internal sealed partial class CollectorProcess : IAsyncDisposable
 {
     private readonly ToolServerProcess _server;
+    private readonly OutputWaiters _waiters;
 
-    private CollectorProcess(ToolServerProcess server, Uri baseAddress)
+    private CollectorProcess(ToolServerProcess server, OutputWaiters waiters, Uri baseAddress)
     {
         _server = server;
+        _waiters = waiters;
         BaseAddress = baseAddress;
     }
 
@@ -38,6 +40,7 @@ internal sealed partial class CollectorProcess : IAsyncDisposable
             ? (dotnet, collector)
             : (ExternalTool.Named("bash"), ["-c", "cd \"$0\" && exec \"$@\"", workingDirectory, dotnet.Path, .. collector]);
         Uri? address = null;
+        var waiters = new OutputWaiters();
         var server = await ToolServerProcess.StartAsync(
             tool,
             toolArguments,
@@ -53,9 +56,14 @@ internal sealed partial class CollectorProcess : IAsyncDisposable
                 return address is not null && line.Contains("Content root path:", StringComparison.Ordinal);
             },
             isFatal: line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal),
+            onLine: waiters.OnLine,
             environment: environment);
-        return new CollectorProcess(server, address!);
+        waiters.Output = () => server.Output;
+        return new CollectorProcess(server, waiters, address!);
     }
+
+    /// <summary>Completes when the collector has printed a line holding <paramref name="text"/> (at once if it already has).</summary>
+    public Task WaitForOutputAsync(string text) => _waiters.WaitAsync(text).WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>kill -9 of the collector: no shutdown, no flush, nothing disposed.</summary>
     public async Task KillAsync()
@@ -72,4 +80,39 @@ internal sealed partial class CollectorProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
     private static partial Regex Listening();
+
+    /// <summary>Waits for output lines; each line is checked against the waiters under the same lock a new waiter checks the output so far.</summary>
+    private sealed class OutputWaiters
+    {
+        private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
+
+        public Func<string> Output { get; set; } = () => string.Empty;
+
+        public void OnLine(string line)
+        {
+            lock (_waiters)
+            {
+                foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+                {
+                    waiter.Seen.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
+        }
+
+        public Task WaitAsync(string text)
+        {
+            lock (_waiters)
+            {
+                if (Output().Contains(text, StringComparison.Ordinal))
+                {
+                    return Task.CompletedTask;
+                }
+
+                var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((text, seen));
+                return seen.Task;
+            }
+        }
+    }
 }

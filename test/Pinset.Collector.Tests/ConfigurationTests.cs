@@ -61,6 +61,57 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_DurationsAndSizesBeyondWhatWorks_EachRefusedSayingTheLimit()
+    {
+        // Each was accepted: a retention past year 1 made every dashboard request a 400 of the framework's and every
+        // purge fail; a check interval over 49 days stopped the collector once started; a huge batch or body size
+        // reserved that much memory.
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(
+        [
+            "--Storage:Retention=3000000.00:00:00",
+            "--Storage:MaxBatchSize=2000000000",
+            "--Ingestion:MaxBodyBytes=10000000000",
+            "--Alerts:Window=3000001.00:00:00",
+            "--Alerts:CheckInterval=60.00:00:00",
+        ]));
+
+        Assert.Equal(
+            [
+                "'Storage:Retention' is '3000000.00:00:00'; the most is '36500.00:00:00' (100 years).",
+                "'Storage:MaxBatchSize' is '2000000000'; the most is '100000'.",
+                "'Ingestion:MaxBodyBytes' is '10000000000'; the most is '1048576' (1 MiB; a report with a four-certificate chain is about 8 KB).",
+                "'Alerts:Window' is '3000001.00:00:00', longer than 'Storage:Retention' ('3000000.00:00:00'); reports older than the retention are deleted, so the window could never fill: give at most the retention.",
+                "'Alerts:CheckInterval' is '60.00:00:00'; the most is '1.00:00:00' (a day).",
+            ],
+            error.Errors);
+    }
+
+    [Fact]
+    public void Build_AllowedHostsThatAreNotNames_EachRefusedSayingWhatToGive()
+    {
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(
+        [
+            "--Dashboard:AllowedHosts:0=*",
+            "--Dashboard:AllowedHosts:1=pins.example.com:443",
+            "--Dashboard:AllowedHosts:2=::1",
+            "--Dashboard:AllowedHosts:3=https://pins.example.com",
+            "--Dashboard:AllowedHosts:4=[::1]:8470",
+            "--Dashboard:AllowedHosts:5=*.example.com",
+            "--Dashboard:AllowedHosts:6=[2001:db8::1]",
+        ]));
+
+        Assert.Equal(
+            [
+                "'Dashboard:AllowedHosts' holds '*', which would let a web page under any name that resolves to this machine read the dashboard (DNS rebinding); list the names the collector is reached by, such as 'pins.example.com' or '*.example.com'.",
+                "'Dashboard:AllowedHosts' holds 'pins.example.com:443', which has a port; give the name alone ('pins.example.com'): every port is accepted.",
+                "'Dashboard:AllowedHosts' holds '::1'; write an IPv6 address in brackets, as browsers send it: '[::1]'.",
+                "'Dashboard:AllowedHosts' holds 'https://pins.example.com', which is not a host name, an IP address or '*.' and a domain; give the name alone, such as 'pins.example.com'.",
+                "'Dashboard:AllowedHosts' holds '[::1]:8470', which has a port; give the name alone ('[::1]'): every port is accepted.",
+            ],
+            error.Errors);
+    }
+
+    [Fact]
     public void Build_UnknownStorageProvider_NamesTheTwoThereAre()
     {
         var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--Storage:Provider=MySQL"]));

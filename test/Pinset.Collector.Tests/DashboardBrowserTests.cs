@@ -56,6 +56,26 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
         Assert.Equal("feed.exchange.test", Browser.FindElement(By.CssSelector("#detail h2")).Text);
     }
 
+    [Fact]
+    public async Task Dashboard_PinsetCheckProbeBesideAnAppsRefusal_ProbeShownApartAndNeverCountedAsUsers()
+    {
+        await using var collector = await CollectorHost.StartAsync();
+        using var files = new TempDirectory();
+        await SendersTests.RunPinsetCheckAsync(collector, _pki, files);
+        await collector.PostAcceptedAsync(ReportJson.Intercepted(_pki, "4.2.0", mode: "enforce"));
+
+        Browser.Navigate().GoToUrl(collector.BaseAddress);
+
+        Assert.Equal([_pki.Host, "2", "1", "0", "1"], Browser.FindElements(By.CssSelector("#hosts tbody tr:first-child td")).Take(5).Select(e => e.Text));
+        var advice = Browser.FindElement(By.Id("advice")).Text;
+        Assert.Contains("1 connection was refused", advice, StringComparison.Ordinal);
+        Assert.Contains($"1 check by pinset check failed against {_pki.Host}", advice, StringComparison.Ordinal);
+        Assert.Single(Browser.FindElements(By.CssSelector("#chart rect.bar.probe")));
+        Assert.Single(Browser.FindElements(By.CssSelector("#chart rect.bar.enforce")));
+        Assert.Contains(["pinset check", SendersTests.PinsetVersion, "enforce", "1"], Browser.FindElements(By.CssSelector("#versions tbody tr")).Select(r => r.FindElements(By.TagName("td")).Take(4).Select(e => e.Text).ToArray()));
+        Assert.Equal(["PinMismatch", "enforce", "probe", "1"], Browser.FindElements(By.CssSelector("#outcomes tbody tr")).Select(r => r.FindElements(By.TagName("td")).Select(e => e.Text).ToArray()).Single(r => r[2] == "probe"));
+    }
+
     /// <summary>
     /// Submits the filter form and waits until the browser shows the new page, fully loaded: a click starts the
     /// navigation but need not wait for it, so the old page could otherwise still be read. The old page's window is

@@ -69,6 +69,17 @@ public sealed class ReportsEndpointTests : IAsyncLifetime, IDisposable
         { "a port out of range", "{\"hostname\":\"a.test\",\"port\":70000}", 400, "not-a-report", "'port' is '70000'; expected a whole number from 0 to 65535." },
         { "an unknown mode", "{\"hostname\":\"a.test\",\"mode\":\"audit\"}", 400, "not-a-report", "'mode' is 'audit'; expected 'enforce' or 'report-only'." },
         { "a long app name", "{\"hostname\":\"a.test\",\"app-name\":\"" + new string('x', 200) + "\"}", 400, "not-a-report", "'app-name' is 200 characters long" },
+        { "an empty body", "", 400, "malformed-json", "The body is empty; send one RFC 7469 report as a JSON object." },
+        { "white space only", " \r\n\t ", 400, "malformed-json", "The body is empty; send one RFC 7469 report as a JSON object." },
+        { "an unpaired surrogate", "{\"hostname\":\"a.test\",\"app-name\":\"\\ud800\"}", 400, "not-a-report", "'app-name' is not valid Unicode text (it escapes half of a surrogate pair or holds bytes that are not UTF-8); send UTF-8 JSON." },
+        { "an unpaired surrogate in the host", "{\"hostname\":\"\\udc00.test\"}", 400, "not-a-report", "'hostname' is not valid Unicode text" },
+        { "an unpaired surrogate in a chain", "{\"hostname\":\"a.test\",\"served-certificate-chain\":[\"\\ud800\"]}", 400, "not-a-report", "Entry 1 of 'served-certificate-chain' is not valid Unicode text" },
+    };
+
+    public static TheoryData<string, byte[], string, string> HostileBytes => new()
+    {
+        { "bytes that are not UTF-8 in a string", [.. "{\"hostname\":\"a.test\",\"app-version\":\""u8, 0xFF, 0xFE, .. "\"}"u8], "not-a-report", "'app-version' is not valid Unicode text (it escapes half of a surrogate pair or holds bytes that are not UTF-8); send UTF-8 JSON." },
+        { "a certificate whose basic constraints cannot be read", ReportJson.Utf8(CertificateWithBrokenBasicConstraints()), "not-a-report", "Entry 1 of 'validated-certificate-chain' is a certificate that cannot be read: ASN1 corrupted data." },
     };
 
     [Theory]
@@ -79,6 +90,65 @@ public sealed class ReportsEndpointTests : IAsyncLifetime, IDisposable
 
         using var response = await _collector.PostAsync(body);
 
+        await AssertRefusedAsync(what, response, status, rejected, reason, message);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileBytes))]
+    public async Task Post_HostileBytes_RefusedWithASentenceCountedByReasonAndNothingStored(string what, byte[] body, string reason, string message)
+    {
+        using var rejected = new MetricCollector<long>(_collector.Services.GetRequiredService<IMeterFactory>(), CollectorMetricNames.Meter, CollectorMetricNames.ReportsRejected);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await _collector.Client.PostAsync("/reports", content);
+
+        await AssertRefusedAsync(what, response, 400, rejected, reason, message);
+    }
+
+    [Fact]
+    public async Task Post_EmptyChunkedBody_400SayingItIsEmpty()
+    {
+        using var rejected = new MetricCollector<long>(_collector.Services.GetRequiredService<IMeterFactory>(), CollectorMetricNames.Meter, CollectorMetricNames.ReportsRejected);
+        using var content = new StreamContent(new MemoryStream());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reports") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _collector.Client.SendAsync(request);
+
+        await AssertRefusedAsync("an empty chunked body", response, 400, rejected, "malformed-json", "The body is empty; send one RFC 7469 report as a JSON object.");
+    }
+
+    [Fact]
+    public async Task Post_BodyShorterThanItsContentLength_CountedAsAnIncompleteBody()
+    {
+        using var rejected = new MetricCollector<long>(_collector.Services.GetRequiredService<IMeterFactory>(), CollectorMetricNames.Meter, CollectorMetricNames.ReportsRejected);
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(IPAddress.Loopback, _collector.BaseAddress.Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync("POST /reports HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"hostname\""u8.ToArray());
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            try
+            {
+                // Whatever Kestrel does with a request it cannot finish reading (an answer, a close, a reset), the refusal is counted.
+                using var reader = new StreamReader(stream);
+                await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        await rejected.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
+        Assert.Equal("incomplete-body", Assert.Single(rejected.GetMeasurementSnapshot()).Tags[CollectorMetricNames.ReasonTag]);
+        await _collector.PostAcceptedAsync(ReportJson.Intercepted(_pki));
+        Assert.Equal("Healthy", await _collector.Client.GetStringAsync("/healthz"));
+    }
+
+    private async Task AssertRefusedAsync(string what, HttpResponseMessage response, int status, MetricCollector<long> rejected, string reason, string message)
+    {
         Assert.True(status == (int)response.StatusCode, $"{what}: answered {(int)response.StatusCode}");
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains(message, text, StringComparison.Ordinal);
@@ -88,6 +158,16 @@ public sealed class ReportsEndpointTests : IAsyncLifetime, IDisposable
         Assert.Equal((0, 0), await _collector.Store.CountAsync(CancellationToken.None));
         await _collector.PostAcceptedAsync(ReportJson.Intercepted(_pki));
         Assert.Equal("Healthy", await _collector.Client.GetStringAsync("/healthz"));
+    }
+
+    /// <summary>A report whose one certificate marks its basic constraints extension but holds an OCTET STRING where the SEQUENCE goes.</summary>
+    private static string CertificateWithBrokenBasicConstraints()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Broken Constraints", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509Extension("2.5.29.19", [0x04, 0x01, 0xFF], critical: true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return $$"""{"hostname":"a.test","validated-certificate-chain":[{{JsonSerializer.Serialize(certificate.ExportCertificatePem())}}]}""";
     }
 
     [Theory]

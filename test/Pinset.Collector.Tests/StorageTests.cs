@@ -66,12 +66,17 @@ public sealed class StorageTests(PostgresFixture postgres) : ScratchTests
         await using (var first = await CollectorHost.StartAsync(settings))
         {
             await first.PostAcceptedAsync(ReportJson.Intercepted(Pki, mode: "enforce"));
+            await first.PostAcceptedAsync(ReportJson.Intercepted(Pki, mode: "enforce", appName: "pinset check"));
         }
 
         await using var second = await CollectorHost.StartAsync(settings);
         using var hosts = JsonDocument.Parse(await second.Client.GetStringAsync("/api/hosts"));
         var host = Assert.Single(hosts.RootElement.GetProperty("hosts").EnumerateArray());
-        Assert.Equal(1, host.GetProperty("enforced").GetInt64());
+        Assert.Equal((2, 1, 1), (host.GetProperty("reports").GetInt64(), host.GetProperty("enforced").GetInt64(), host.GetProperty("probes").GetInt64()));
+        using var detail = JsonDocument.Parse(await second.Client.GetStringAsync($"/api/hosts/{Pki.Host}"));
+        Assert.Equal([false, true], detail.RootElement.GetProperty("outcomes").EnumerateArray().Select(o => o.GetProperty("probe").GetBoolean()).Order());
+        var timeline = detail.RootElement.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal((1, 1), (timeline.Sum(p => p.GetProperty("enforced").GetInt64()), timeline.Sum(p => p.GetProperty("probes").GetInt64())));
     }
 
     [Theory]

@@ -14,6 +14,7 @@ internal static class CollectorConfigKeys
     public const string IngestionPermitsPerSecond = "Ingestion:PermitsPerSecond";
     public const string IngestionBurst = "Ingestion:Burst";
     public const string DashboardApiKey = "Dashboard:ApiKey";
+    public const string DashboardAllowedHosts = "Dashboard:AllowedHosts";
     public const string AlertsWebhookUrl = "Alerts:WebhookUrl";
     public const string AlertsThreshold = "Alerts:Threshold";
     public const string AlertsWindow = "Alerts:Window";
@@ -26,7 +27,7 @@ internal static class CollectorConfigKeys
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionString, StorageProvider, StorageRetention, StorageMaxBatchSize, StorageQueueCapacity, IngestionMaxBodyBytes,
-        IngestionToken, IngestionPermitsPerSecond, IngestionBurst, DashboardApiKey, AlertsWebhookUrl, AlertsThreshold, AlertsWindow,
+        IngestionToken, IngestionPermitsPerSecond, IngestionBurst, DashboardApiKey, DashboardAllowedHosts, AlertsWebhookUrl, AlertsThreshold, AlertsWindow,
         AlertsCheckInterval, PolicyPath, PolicyPaths, NetworkKnownProxies,
     ];
 }

@@ -109,9 +109,12 @@ internal sealed class CollectorOptions
         }
 
         Positive(errors, CollectorConfigKeys.StorageRetention, Storage.Retention);
+        AtMost(errors, CollectorConfigKeys.StorageRetention, Storage.Retention, StorageOptions.MaxRetention, "100 years");
         Positive(errors, CollectorConfigKeys.StorageMaxBatchSize, Storage.MaxBatchSize);
+        AtMost(errors, CollectorConfigKeys.StorageMaxBatchSize, Storage.MaxBatchSize, StorageOptions.MaxMaxBatchSize, null);
         Positive(errors, CollectorConfigKeys.StorageQueueCapacity, Storage.QueueCapacity);
         Positive(errors, CollectorConfigKeys.IngestionMaxBodyBytes, Ingestion.MaxBodyBytes);
+        AtMost(errors, CollectorConfigKeys.IngestionMaxBodyBytes, Ingestion.MaxBodyBytes, IngestionOptions.MaxMaxBodyBytes, "1 MiB; a report with a four-certificate chain is about 8 KB");
         Positive(errors, CollectorConfigKeys.IngestionPermitsPerSecond, Ingestion.PermitsPerSecond);
         Positive(errors, CollectorConfigKeys.IngestionBurst, Ingestion.Burst);
         if (Ingestion.Token is { Length: > 0 and < 16 })
@@ -124,6 +127,14 @@ internal sealed class CollectorOptions
             errors.Add($"'{CollectorConfigKeys.DashboardApiKey}' is {Dashboard.ApiKey.Length} characters long; use at least 16 random characters, or leave it unset to serve loopback clients only.");
         }
 
+        foreach (var entry in Dashboard.AllowedHosts)
+        {
+            if (DashboardHosts.Pattern(entry, out var error) is null)
+            {
+                errors.Add(error);
+            }
+        }
+
         if (Alerts.WebhookUrl is { } webhook && (!webhook.IsAbsoluteUri || (webhook.Scheme != Uri.UriSchemeHttps && webhook.Scheme != Uri.UriSchemeHttp)))
         {
             errors.Add($"'{CollectorConfigKeys.AlertsWebhookUrl}' is '{webhook}'; expected an absolute http or https URL.");
@@ -131,7 +142,13 @@ internal sealed class CollectorOptions
 
         Positive(errors, CollectorConfigKeys.AlertsThreshold, Alerts.Threshold);
         Positive(errors, CollectorConfigKeys.AlertsWindow, Alerts.Window);
+        if (Alerts.Window > Storage.Retention)
+        {
+            errors.Add($"'{CollectorConfigKeys.AlertsWindow}' is '{Alerts.Window}', longer than '{CollectorConfigKeys.StorageRetention}' ('{Storage.Retention}'); reports older than the retention are deleted, so the window could never fill: give at most the retention.");
+        }
+
         Positive(errors, CollectorConfigKeys.AlertsCheckInterval, Alerts.CheckInterval);
+        AtMost(errors, CollectorConfigKeys.AlertsCheckInterval, Alerts.CheckInterval, AlertOptions.MaxCheckInterval, "a day");
         foreach (var path in Policy.AllPaths)
         {
             if (!File.Exists(path))
@@ -156,6 +173,16 @@ internal sealed class CollectorOptions
         if (value <= 0)
         {
             errors.Add($"'{key}' is '{value}'; expected a number greater than 0.");
+        }
+    }
+
+    /// <summary>A bound beyond which the value would overflow a date, a timer or memory; <paramref name="why"/> says it in words.</summary>
+    private static void AtMost<T>(List<string> errors, string key, T value, T max, string? why)
+        where T : IComparable<T>
+    {
+        if (value.CompareTo(max) > 0)
+        {
+            errors.Add($"'{key}' is '{value}'; the most is '{max}'{(why is null ? string.Empty : $" ({why})")}.");
         }
     }
 
@@ -190,10 +217,16 @@ internal sealed class StorageOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>How long reports are kept; default 90 days.</summary>
+    /// <summary>The longest <see cref="Retention"/>: 100 years (the oldest report kept is then still a date).</summary>
+    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(36500);
+
+    /// <summary>The largest <see cref="MaxBatchSize"/> (the group-commit loop reserves room for a whole batch).</summary>
+    public const int MaxMaxBatchSize = 100_000;
+
+    /// <summary>How long reports are kept; default 90 days, at most <see cref="MaxRetention"/>.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
 
-    /// <summary>The most reports one group commit writes; default 2,000.</summary>
+    /// <summary>The most reports one group commit writes; default 2,000, at most <see cref="MaxMaxBatchSize"/>.</summary>
     public int MaxBatchSize { get; set; } = 2000;
 
     /// <summary>Reports waiting for a commit before new ones are answered 503; default 20,000.</summary>
@@ -203,7 +236,10 @@ internal sealed class StorageOptions
 /// <summary>Ingestion settings for <c>POST /reports</c>.</summary>
 internal sealed class IngestionOptions
 {
-    /// <summary>The largest body accepted, in bytes; default 65,536 (a report with a four-certificate chain is about 8 KB). Larger: 413.</summary>
+    /// <summary>The largest <see cref="MaxBodyBytes"/>: 1 MiB (a body is buffered whole before it is read).</summary>
+    public const long MaxMaxBodyBytes = 1024 * 1024;
+
+    /// <summary>The largest body accepted, in bytes; default 65,536 (a report with a four-certificate chain is about 8 KB), at most <see cref="MaxMaxBodyBytes"/>. Larger: 413.</summary>
     public long MaxBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>When set, a report must carry it as <c>?token=</c> in the report URI or as <c>Authorization: Bearer</c>; otherwise 401. Default unset.</summary>
@@ -224,6 +260,13 @@ internal sealed class DashboardOptions
     /// the key as the password, as a browser asks). When unset (default), they answer loopback clients only.
     /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Host names the dashboard and the API answer to besides localhost, 127.0.0.1 and [::1] (always), on any port: a
+    /// name, an address (IPv6 in brackets) or <c>*.</c> and a domain. Default empty. Requests addressed to any other name
+    /// are refused, so a web page under a name of its own that resolves to this machine (DNS rebinding) cannot read them.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }
 
 /// <summary>The failure-spike webhook.</summary>
@@ -235,10 +278,13 @@ internal sealed class AlertOptions
     /// <summary>Reports for one host within <see cref="Window"/> that raise an alert; default 100.</summary>
     public int Threshold { get; set; } = 100;
 
-    /// <summary>The sliding window the threshold applies to; default 5 minutes.</summary>
+    /// <summary>The longest <see cref="CheckInterval"/>: a day (a periodic timer takes at most about 49 days).</summary>
+    public static readonly TimeSpan MaxCheckInterval = TimeSpan.FromDays(1);
+
+    /// <summary>The sliding window the threshold applies to; default 5 minutes, at most the storage's retention.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often the hosts are checked; default 1 minute.</summary>
+    /// <summary>How often the hosts are checked; default 1 minute, at most <see cref="MaxCheckInterval"/>.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 

@@ -3,17 +3,17 @@ using System.Text.Json.Serialization;
 
 namespace Pinset.Collector;
 
-/// <summary>One host's reports in the range, by mode.</summary>
-internal sealed record HostSummary(string Host, long Reports, long Enforced, long ReportOnly, DateTimeOffset LastSeen);
+/// <summary>One host's reports in the range: all of them, apps' by mode, and probes' (<see cref="Collector.Probes"/>).</summary>
+internal sealed record HostSummary(string Host, long Reports, long Enforced, long ReportOnly, long Probes, DateTimeOffset LastSeen);
 
-/// <summary>Reports in one bucket of the chart, by mode.</summary>
-internal sealed record TimelinePoint(DateTimeOffset Start, long Enforced, long ReportOnly, long Unspecified)
+/// <summary>Reports in one bucket of the chart: apps' by mode, and probes'.</summary>
+internal sealed record TimelinePoint(DateTimeOffset Start, long Enforced, long ReportOnly, long Unspecified, long Probes)
 {
-    public long Total => Enforced + ReportOnly + Unspecified;
+    public long Total => Enforced + ReportOnly + Unspecified + Probes;
 }
 
-/// <summary>Reports with one outcome in one mode.</summary>
-internal sealed record OutcomeCount(string Outcome, string Mode, long Reports);
+/// <summary>Reports with one outcome in one mode, from apps or from probes (<see cref="Collector.Probes"/>).</summary>
+internal sealed record OutcomeCount(string Outcome, string Mode, bool Probe, long Reports);
 
 /// <summary>Reports from one app version in one mode.</summary>
 internal sealed record VersionCount(string AppName, string AppVersion, string Mode, long Reports, DateTimeOffset LastSeen);

@@ -61,12 +61,12 @@ internal static class DashboardPage
             return;
         }
 
-        html.Append("<table><thead><tr><th>Host</th><th>Reports</th><th>Enforced (refused)</th><th>Report-only (allowed, flagged)</th><th>Last report</th></tr></thead><tbody>");
+        html.Append("<table><thead><tr><th>Host</th><th>Reports</th><th>Enforced (refused)</th><th>Report-only (allowed, flagged)</th><th>Probes (pinset check)</th><th>Last report</th></tr></thead><tbody>");
         foreach (var host in model.List.Hosts)
         {
             html.Append("<tr><td><a href=\"").Append(E(Link(model.Filter with { Host = host.Host }))).Append("\">").Append(E(host.Host)).Append("</a></td>")
                 .Append("<td>").Append(N(host.Reports)).Append("</td><td>").Append(N(host.Enforced)).Append("</td><td>").Append(N(host.ReportOnly)).Append("</td>")
-                .Append("<td>").Append(When(host.LastSeen)).Append("</td></tr>");
+                .Append("<td>").Append(N(host.Probes)).Append("</td><td>").Append(When(host.LastSeen)).Append("</td></tr>");
         }
 
         html.Append("</tbody></table></section>\n");
@@ -78,10 +78,11 @@ internal static class DashboardPage
         Advice(html, detail);
         html.Append("<h3>Failures over time</h3>");
         Chart(html, detail);
-        html.Append("<h3>Outcomes</h3><table id=\"outcomes\"><thead><tr><th>Outcome</th><th>Mode</th><th>Reports</th></tr></thead><tbody>");
+        html.Append("<h3>Outcomes</h3><table id=\"outcomes\"><thead><tr><th>Outcome</th><th>Mode</th><th>From</th><th>Reports</th></tr></thead><tbody>");
         foreach (var outcome in detail.Outcomes)
         {
-            html.Append("<tr><td>").Append(E(outcome.Outcome)).Append("</td><td>").Append(E(outcome.Mode)).Append("</td><td>").Append(N(outcome.Reports)).Append("</td></tr>");
+            html.Append("<tr><td>").Append(E(outcome.Outcome)).Append("</td><td>").Append(E(outcome.Mode)).Append("</td><td>").Append(outcome.Probe ? "probe" : "apps")
+                .Append("</td><td>").Append(N(outcome.Reports)).Append("</td></tr>");
         }
 
         html.Append("</tbody></table><h3>App versions</h3><table id=\"versions\"><thead><tr><th>App</th><th>Version</th><th>Mode</th><th>Reports</th><th>Last report</th></tr></thead><tbody>");
@@ -100,9 +101,16 @@ internal static class DashboardPage
 
     private static void Advice(StringBuilder html, HostDetail detail)
     {
-        long enforced = detail.Outcomes.Where(o => o.Mode == PinningModeNames.Enforce).Sum(o => o.Reports);
-        long reportOnly = detail.Outcomes.Where(o => o.Mode == PinningModeNames.ReportOnly).Sum(o => o.Reports);
+        long enforced = detail.Outcomes.Where(o => o.Mode == PinningModeNames.Enforce && !o.Probe).Sum(o => o.Reports);
+        long reportOnly = detail.Outcomes.Where(o => o.Mode == PinningModeNames.ReportOnly && !o.Probe).Sum(o => o.Reports);
+        long probes = detail.Outcomes.Where(o => o.Probe).Sum(o => o.Reports);
         html.Append("<div id=\"advice\" class=\"advice\"><h3>What to do</h3><ul>");
+        if (probes > 0)
+        {
+            html.Append("<li><strong>").Append(Count(probes, "check", "checks")).Append(" by <code>pinset check</code> failed</strong> against ").Append(E(detail.Host))
+                .Append(": probes you or your monitoring ran, not users' connections. Compare the chain they were served with the ones below before you act.</li>");
+        }
+
         if (enforced > 0)
         {
             html.Append("<li><strong>").Append(Count(enforced, "connection was", "connections were")).Append(" refused</strong> (enforced policy). If the chains below are legitimate (a CDN's new CA, a rotation), users are cut off now: add the backup pin below and ship it, or switch the policy to report-only while you do.</li>");
@@ -128,12 +136,12 @@ internal static class DashboardPage
         long max = Math.Max(1, detail.Timeline.Count == 0 ? 1 : detail.Timeline.Max(p => p.Total));
         double width = (double)ChartWidth / Math.Max(1, detail.Timeline.Count);
         html.Append(CultureInfo.InvariantCulture, $"<svg id=\"chart\" role=\"img\" viewBox=\"0 0 {ChartWidth} {ChartHeight + 20}\" width=\"{ChartWidth}\" height=\"{ChartHeight + 20}\" xmlns=\"http://www.w3.org/2000/svg\">")
-            .Append("<title>Reports per ").Append(detail.BucketMinutes).Append(" minutes, enforced and report-only</title>");
+            .Append("<title>Reports per ").Append(detail.BucketMinutes).Append(" minutes, enforced, report-only and probes</title>");
         for (int i = 0; i < detail.Timeline.Count; i++)
         {
             var point = detail.Timeline[i];
             double x = i * width, y = ChartHeight;
-            foreach (var (count, css) in new[] { (point.Enforced, "enforce"), (point.ReportOnly, "report-only"), (point.Unspecified, "unspecified") })
+            foreach (var (count, css) in new[] { (point.Enforced, "enforce"), (point.ReportOnly, "report-only"), (point.Unspecified, "unspecified"), (point.Probes, "probe") })
             {
                 if (count == 0)
                 {
@@ -150,7 +158,7 @@ internal static class DashboardPage
         html.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{ChartHeight + 15}\">{When(detail.Timeline.FirstOrDefault()?.Start)}</text>")
             .Append(CultureInfo.InvariantCulture, $"<text x=\"{ChartWidth}\" y=\"{ChartHeight + 15}\" text-anchor=\"end\">{When(detail.Timeline.LastOrDefault()?.Start)}</text>")
             .Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"12\">max {N(max)}</text></svg>")
-            .Append("<p class=\"legend\"><span class=\"key enforce\"></span> enforced <span class=\"key report-only\"></span> report-only <span class=\"key unspecified\"></span> mode not given (browsers)</p>");
+            .Append("<p class=\"legend\"><span class=\"key enforce\"></span> enforced <span class=\"key report-only\"></span> report-only <span class=\"key unspecified\"></span> mode not given (browsers) <span class=\"key probe\"></span> probes (pinset check)</p>");
     }
 
     private static void Chains(StringBuilder html, HostDetail detail)

@@ -37,6 +37,11 @@ internal sealed class ReportReader
     /// <exception cref="ReportRejectedException">The body is not valid JSON, is nested too deeply, or is not a report.</exception>
     public ReceivedReport Read(ReadOnlyMemory<byte> body)
     {
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new ReportRejectedException(RejectionReason.MalformedJson, "The body is empty; send one RFC 7469 report as a JSON object.");
+        }
+
         JsonDocument document;
         try
         {
@@ -63,7 +68,7 @@ internal sealed class ReportReader
                 throw NotAReport("The JSON object is not a pin-violation report: it has no 'hostname' string (RFC 7469 section 3).");
             }
 
-            var host = ReadHost(hostElement.GetString()!, "hostname");
+            var host = ReadHost(Text(hostElement, "'hostname'"), "hostname");
             var port = 0;
             if (root.TryGetProperty("port", out var portElement) && portElement.ValueKind != JsonValueKind.Null)
             {
@@ -199,8 +204,16 @@ internal sealed class ReportReader
                 throw NotAReport($"Entry {index + 1} of '{field}': {ex.Message}");
             }
 
-            var authority = certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority);
-            return new CertificateInfo(pin.ToString(), certificate.Subject, certificate.Issuer, authority, Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256)));
+            try
+            {
+                // Names and extensions are decoded when first read, so a malformed one throws here, not when parsed.
+                var authority = certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority);
+                return new CertificateInfo(pin.ToString(), certificate.Subject, certificate.Issuer, authority, Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256)));
+            }
+            catch (CryptographicException ex)
+            {
+                throw NotAReport($"Entry {index + 1} of '{field}' is a certificate that cannot be read: {ex.Message.TrimEnd('.')}.");
+            }
         }
     }
 
@@ -236,7 +249,7 @@ internal sealed class ReportReader
                 throw NotAReport($"'{field}' has more than {limit} entries; a report lists at most {limit}.");
             }
 
-            items.Add(item.GetString()!);
+            items.Add(Text(item, $"Entry {items.Count + 1} of '{field}'"));
         }
 
         return items;
@@ -254,7 +267,7 @@ internal sealed class ReportReader
             throw NotAReport($"'{field}' is {Quote(element)}; expected a string.");
         }
 
-        var value = element.GetString()!;
+        var value = Text(element, $"'{field}'");
         if (value.Length > maxLength)
         {
             throw NotAReport($"'{field}' is {value.Length} characters long ('{Shorten(value)}'); the most accepted is {maxLength}.");
@@ -270,9 +283,25 @@ internal sealed class ReportReader
 
     private static ReportRejectedException NotAReport(string message) => new(RejectionReason.NotAReport, message);
 
+    /// <summary>
+    /// A JSON string's value. The parser checks a string's syntax but decodes it only here, where an escaped half of a
+    /// surrogate pair or bytes that are not UTF-8 would otherwise surface as <see cref="InvalidOperationException"/>.
+    /// </summary>
+    private static string Text(JsonElement element, string what)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw NotAReport($"{what} is not valid Unicode text (it escapes half of a surrogate pair or holds bytes that are not UTF-8); send UTF-8 JSON.");
+        }
+    }
+
     private static string Quote(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => $"'{Shorten(element.GetString()!)}'",
+        JsonValueKind.String => $"'{Shorten(Text(element, "A value"))}'",
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         _ => $"'{Shorten(element.GetRawText())}'",

@@ -4,6 +4,7 @@ namespace Pinset.Collector;
 internal enum RejectionReason
 {
     BodyTooLarge,
+    IncompleteBody,
     UnsupportedMediaType,
     MalformedJson,
     NotAReport,
@@ -32,6 +33,7 @@ internal sealed class ReportRejectedException(RejectionReason reason, string mes
     public static string Tag(RejectionReason reason) => reason switch
     {
         RejectionReason.BodyTooLarge => "body-too-large",
+        RejectionReason.IncompleteBody => "incomplete-body",
         RejectionReason.UnsupportedMediaType => "unsupported-media-type",
         RejectionReason.MalformedJson => "malformed-json",
         RejectionReason.NotAReport => "not-a-report",

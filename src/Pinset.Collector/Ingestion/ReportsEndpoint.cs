@@ -79,7 +79,8 @@ internal static class ReportsEndpoint
             throw TooLarge(context.Request.ContentLength.Value, limit);
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(limit + 1, context.Request.ContentLength ?? 4096));
+        // At least 1: an ArrayBufferWriter refuses a capacity of 0, which a 'Content-Length: 0' would ask for.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(context.Request.ContentLength ?? 4096, 1, Math.Min(limit + 1, int.MaxValue)));
         try
         {
             while (true)
@@ -101,6 +102,16 @@ internal static class ReportsEndpoint
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw TooLarge(null, limit);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The body ended before its Content-Length, or came too slowly: Kestrel's words, counted like any refusal.
+            throw new ReportRejectedException(RejectionReason.IncompleteBody, $"The body could not be read to its end ({ex.Message.TrimEnd('.')}); send the whole report in one request.");
+        }
+        catch (Exception ex) when (ex is IOException || (ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            // The sender closed or reset the connection mid-body (whether Kestrel noticed it first or the read did).
+            throw new ReportRejectedException(RejectionReason.IncompleteBody, "The connection closed before the body ended; send the whole report in one request.");
         }
     }
 

@@ -29,6 +29,9 @@ internal abstract class ReportStore : IAsyncDisposable
 
     private const string Where = " WHERE minute >= @from AND minute < @to";
 
+    /// <summary>1 for a probe's row, else 0, named <c>probe</c> to group by.</summary>
+    private const string ProbeColumn = "CASE WHEN " + Probes.Sql + " THEN 1 ELSE 0 END AS probe";
+
     /// <summary>What the start-up log says about the storage, without secrets.</summary>
     public abstract string Description { get; }
 
@@ -118,11 +121,11 @@ internal abstract class ReportStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Per host: reports in the range, by mode, and when the last arrived; most reports first.</summary>
+    /// <summary>Per host: reports in the range, apps' by mode and probes', and when the last arrived; most reports first.</summary>
     public Task<List<HostSummary>> HostsAsync(ReportFilter filter, CancellationToken cancellationToken) => QueryAsync(
-        "SELECT host, SUM(report_count), SUM(CASE WHEN mode = 'enforce' THEN report_count ELSE 0 END), SUM(CASE WHEN mode = 'report-only' THEN report_count ELSE 0 END), MAX(last_seen) FROM report_groups"
+        $"SELECT host, SUM(report_count), SUM(CASE WHEN mode = 'enforce' AND {Probes.NotSql} THEN report_count ELSE 0 END), SUM(CASE WHEN mode = 'report-only' AND {Probes.NotSql} THEN report_count ELSE 0 END), SUM(CASE WHEN {Probes.Sql} THEN report_count ELSE 0 END), MAX(last_seen) FROM report_groups"
             + Where + Filters(filter) + " GROUP BY host ORDER BY 2 DESC, host LIMIT 500",
-        r => new HostSummary(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), Time(r.GetInt64(4))),
+        r => new HostSummary(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), Time(r.GetInt64(5))),
         cancellationToken,
         Parameters(filter));
 
@@ -133,17 +136,17 @@ internal abstract class ReportStore : IAsyncDisposable
         cancellationToken,
         Parameters(filter with { AppVersion = null }));
 
-    /// <summary>Reports per bucket of <paramref name="bucketMinutes"/> and mode, for the chart.</summary>
-    public Task<List<(long Minute, string Mode, long Reports)>> TimelineAsync(ReportFilter filter, long bucketMinutes, CancellationToken cancellationToken) => QueryAsync(
-        "SELECT (minute / @bucket) * @bucket AS bucket_start, mode, SUM(report_count) FROM report_groups" + Where + Filters(filter) + " GROUP BY bucket_start, mode ORDER BY bucket_start",
-        r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2)),
+    /// <summary>Reports per bucket of <paramref name="bucketMinutes"/>, mode and whether a probe sent them, for the chart.</summary>
+    public Task<List<(long Minute, string Mode, bool Probe, long Reports)>> TimelineAsync(ReportFilter filter, long bucketMinutes, CancellationToken cancellationToken) => QueryAsync(
+        $"SELECT (minute / @bucket) * @bucket AS bucket_start, mode, {ProbeColumn}, SUM(report_count) FROM report_groups" + Where + Filters(filter) + " GROUP BY bucket_start, mode, probe ORDER BY bucket_start",
+        r => (r.GetInt64(0), r.GetString(1), r.GetInt32(2) == 1, r.GetInt64(3)),
         cancellationToken,
         [.. Parameters(filter), ("bucket", bucketMinutes)]);
 
-    /// <summary>Reports per outcome and mode.</summary>
+    /// <summary>Reports per outcome, mode and whether a probe sent them, the 100 most reported (senders name outcomes, so there can be any number).</summary>
     public Task<List<OutcomeCount>> OutcomesAsync(ReportFilter filter, CancellationToken cancellationToken) => QueryAsync(
-        "SELECT outcome, mode, SUM(report_count) FROM report_groups" + Where + Filters(filter) + " GROUP BY outcome, mode ORDER BY 3 DESC, outcome, mode",
-        r => new OutcomeCount(r.GetString(0), r.GetString(1), r.GetInt64(2)),
+        $"SELECT outcome, mode, {ProbeColumn}, SUM(report_count) FROM report_groups" + Where + Filters(filter) + " GROUP BY outcome, mode, probe ORDER BY 4 DESC, outcome, mode, probe LIMIT 100",
+        r => new OutcomeCount(r.GetString(0), r.GetString(1), r.GetInt32(2) == 1, r.GetInt64(3)),
         cancellationToken,
         Parameters(filter));
 
@@ -166,9 +169,9 @@ internal abstract class ReportStore : IAsyncDisposable
         cancellationToken,
         Parameters(filter));
 
-    /// <summary>Reports per host since <paramref name="fromMinute"/>, for the alert check.</summary>
+    /// <summary>Apps' reports (not probes') per host since <paramref name="fromMinute"/>, for the alert check.</summary>
     public Task<List<(string Host, long Reports)>> FailuresSinceAsync(long fromMinute, CancellationToken cancellationToken) => QueryAsync(
-        "SELECT host, SUM(report_count) FROM report_groups WHERE minute >= @from GROUP BY host",
+        $"SELECT host, SUM(report_count) FROM report_groups WHERE minute >= @from AND {Probes.NotSql} GROUP BY host",
         r => (r.GetString(0), r.GetInt64(1)),
         cancellationToken,
         ("from", fromMinute));

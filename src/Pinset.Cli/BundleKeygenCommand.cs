@@ -16,7 +16,7 @@ internal static class BundleKeygenCommand
             var directory = Path.GetDirectoryName(Path.GetFullPath(stem))!;
             if (!Directory.Exists(directory))
             {
-                throw new CliException(ExitCodes.BadInput, $"The directory of '{stem}' ('{directory}') does not exist.");
+                throw new CliException(ExitCodes.BadInput, StagedFile.MissingDirectory(stem, directory));
             }
 
             if (new[] { stem + ".key", stem + ".pub" }.FirstOrDefault(File.Exists) is { } existing)

@@ -41,6 +41,12 @@ internal static class BundleSignCommand
                 throw new CliException(ExitCodes.BadInput, $"--version '{number}' is not a version: give a whole number from 1, higher than every version published before.");
             }
 
+            if (policy.Policies.FirstOrDefault(p => p.IsExpired(now)) is { } stale)
+            {
+                // Signed, it would reach every client as a policy that pins nothing for its hosts.
+                throw new CliException(ExitCodes.BadInput, $"{stale} expired on {stale.Expires!.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}: clients given this bundle would not pin its hosts at all. Renew its 'expires' (or remove it) before signing.");
+            }
+
             var warnings = OwnRisks(policy, now, until, parse.GetValue(warnDays));
             if (parse.GetValue(offline))
             {
@@ -115,7 +121,7 @@ internal static class BundleSignCommand
             risks.Add($"the bundle is valid for {(int)(until - now).TotalDays} days: a fresh install has no memory of newer versions, so a captured copy of this bundle can be replayed to it until it expires. Prefer short validity and frequent re-signing.");
         }
 
-        foreach (var rule in policy.Policies.Where(p => p.Expires is { } e && e < until))
+        foreach (var rule in policy.Policies.Where(p => p.Expires is { } e && e > now && e < until))
         {
             risks.Add($"{rule} expires before the bundle does: from then until the bundle expires, its hosts are not pinned.");
         }

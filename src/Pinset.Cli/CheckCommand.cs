@@ -105,7 +105,7 @@ internal static class CheckCommand
         var (verdict, failed) = result.Outcome switch
         {
             PinValidationOutcome.PinMatched => ("OK", false),
-            PinValidationOutcome.PolicyExpired => ("EXPIRED POLICY", false),
+            PinValidationOutcome.PolicyExpired => ("EXPIRED POLICY", true),
             PinValidationOutcome.ReportOnlyMismatch => ("MISMATCH (report-only)", true),
             PinValidationOutcome.PlatformValidationFailed => ("UNTRUSTED", true),
             PinValidationOutcome.NoPolicy => ("NOT PINNED", true),
@@ -116,6 +116,7 @@ internal static class CheckCommand
             PinValidationOutcome.NoPolicy => $"No policy matches '{result.Host}'.",
             PinValidationOutcome.PlatformValidationFailed => $"{probe.PlatformDetail ?? result.Detail} {probe.PlatformAdvice}".Trim(),
             PinValidationOutcome.PinMatched => string.Empty,
+            PinValidationOutcome.PolicyExpired => $"{result.Detail} Clients no longer enforce its pins: they accept any chain the platform trusts, so '{result.Host}' is not pinned. Renew the policy (a later 'expires', or none) and ship it.",
             _ => result.Detail ?? "No pinned key is in the validated chain.",
         };
         var policy = result.Policy;

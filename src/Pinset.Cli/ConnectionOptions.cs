@@ -34,7 +34,8 @@ internal sealed class ConnectionOptions
 
     public async Task<ConnectionSettings> ReadAsync(ParseResult parse, CliConsole console, CancellationToken cancel)
     {
-        var timeout = Duration.Parse(parse.GetValue(Timeout)!, "--timeout");
+        // Named as the user spelled it: --timeout, or curl's --max-time.
+        var timeout = Duration.Parse(parse.GetValue(Timeout)!, parse.GetResult(Timeout)?.IdentifierToken?.Value ?? Timeout.Name);
 
         var resolves = (parse.GetValue(Resolve) ?? []).Select(ResolveEntry.Parse).ToList();
         var connectTos = (parse.GetValue(ConnectTo) ?? []).Select(ConnectToEntry.Parse).ToList();

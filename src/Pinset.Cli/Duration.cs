@@ -30,6 +30,12 @@ internal static class Duration
                 : $"{option} '{text}' is no time at all; give how long to wait, such as 10 (seconds), 500ms or 1m.");
         }
 
+        // Every wait is counted in whole milliseconds (timers, socket timeouts): less than one would become no wait at all.
+        if (duration < TimeSpan.FromMilliseconds(1))
+        {
+            throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is {duration.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms, less than the smallest wait pinset counts, 1 millisecond; give 1ms or more, such as 500ms or 10 (seconds).");
+        }
+
         return duration <= longest
             ? duration
             : throw new CliException(ExitCodes.BadInput, $"{option} '{text}' is longer than the longest allowed, {Describe(longest)}.");

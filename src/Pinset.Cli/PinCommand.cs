@@ -163,6 +163,11 @@ internal static class PinCommand
                 ? "only the current leaf's pin: curl will refuse the server as soon as its key changes; add the next key's pin after a ';' ('pinset backup-key' makes the key)."
                 : "only one pin: an enforced policy also needs a backup pin that is not in today's chain ('pinset backup-key' makes one).");
         }
+        else if (format != PolicyFormat.Curl && !onPath.Any(i => i.Source is { Kind: not PinSourceKind.Certificate }))
+        {
+            // Every pin is a key in use today; none is a key kept back for the next rotation (a public key or a request).
+            output.Warn($"no backup pin: each of the {pins.Count} pins is the key of a certificate in use today ({string.Join(", ", groups.Select(g => g.Target))}), so when those keys change, clients holding this policy are locked out. Add the pin of a key that is not deployed yet ('pinset backup-key' makes one and prints its pin).");
+        }
     }
 
     private static string Describe(IEnumerable<PinItem> items) => string.Join(", ", items.Select(i => $"{i.Pin} ({i.Subject})"));

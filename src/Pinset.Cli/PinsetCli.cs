@@ -73,5 +73,13 @@ internal static class PinsetCli
             output.Fail(ExitCodes.BadInput, ex.Message);
             return ExitCodes.BadInput;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file or directory a command reached for that the system refused (a full disk, a read-only mount, no
+            // permission): the machine's answer, said as a sentence, never a stack trace. Commands say it in their own
+            // words where they can (StagedFile); this is the net beneath them.
+            output.Fail(ExitCodes.BadInput, $"A file could not be read or written: {ex.Message} Check the path and its permissions.");
+            return ExitCodes.BadInput;
+        }
     }
 }

@@ -37,12 +37,19 @@ internal sealed class StagedFile : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
-            throw new CliException(ExitCodes.BadInput, $"'{path}' cannot be written: {ex.Message}", ex);
+            TryDelete(temporary);
+            var directory = System.IO.Path.GetDirectoryName(full)!;
+            throw new CliException(ExitCodes.BadInput, ex is DirectoryNotFoundException || !Directory.Exists(directory)
+                ? MissingDirectory(path, directory)
+                : $"'{path}' cannot be written: {ex.Message}", ex);
         }
 
         return new StagedFile(path, temporary);
     }
+
+    /// <summary>The sentence for a file to write in a directory that is not there.</summary>
+    public static string MissingDirectory(string path, string directory) =>
+        $"'{path}' cannot be written: the directory '{directory}' does not exist. Create it first, or give a path in a directory that exists.";
 
     /// <summary>Renames the file into place; without <paramref name="overwrite"/>, an existing file is never replaced.</summary>
     public void Commit(bool overwrite)
@@ -76,7 +83,23 @@ internal sealed class StagedFile : IDisposable
     {
         if (!_committed)
         {
-            File.Delete(_temporary);
+            TryDelete(_temporary);
+        }
+    }
+
+    /// <summary>
+    /// Removes a temporary file that may not exist, or whose directory may not: cleaning up never hides the error that
+    /// made it necessary, nor turns a failed write into a crash.
+    /// </summary>
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Nothing was written there, or it cannot be removed: either way nothing more can be done.
         }
     }
 }

@@ -100,7 +100,7 @@ internal static class VerifyCommand
             var outcome = probe.Pinning!.Outcome;
             int exit = outcome switch
             {
-                PinValidationOutcome.PinMatched or PinValidationOutcome.PolicyExpired => ExitCodes.Success,
+                PinValidationOutcome.PinMatched => ExitCodes.Success,
                 PinValidationOutcome.PlatformValidationFailed => ExitCodes.Untrusted,
                 _ => ExitCodes.Refused,
             };
@@ -122,14 +122,18 @@ internal static class VerifyCommand
             if (Exit == ExitCodes.Success)
             {
                 var lines = Probe.ValidatedChain.Select(c => $"  {(Pinned(c) ? "pinned" : "      ")}  {c}");
-                return string.Join('\n', lines.Prepend(Outcome == PinValidationOutcome.PolicyExpired
-                    ? $"PASSED (policy expired, not enforced): {Server} as '{result.Host}'."
-                    : $"PASSED: a pinned key or certificate is in the validated chain of {Server} ('{result.Host}')."));
+                return string.Join('\n', lines.Prepend($"PASSED: a pinned key or certificate is in the validated chain of {Server} ('{result.Host}')."));
             }
 
             if (Outcome == PinValidationOutcome.NoPolicy)
             {
                 return $"REFUSED: no policy in '{InputFile.Display(file!)}' matches '{result.Host}', so nothing can be verified for {Server}.";
+            }
+
+            if (Outcome == PinValidationOutcome.PolicyExpired)
+            {
+                // Clients would connect, but not because of a pin: the policy pins nothing any more, and verify says so.
+                return $"REFUSED: the policy in '{InputFile.Display(file!)}' that matches '{result.Host}' ({result.Policy}) has expired, so it pins nothing and nothing can be verified for {Server}. {result.Detail} Clients no longer enforce its pins; renew the policy (a later 'expires', or none).";
             }
 
             var block = result.ToString();

@@ -208,4 +208,16 @@ public sealed class BundleCommandTests : IDisposable
         var policies = await CliRunner.RunAsync("bundle", "diff", Policy(), Policy());
         Assert.Contains("No change.", policies.Out, StringComparison.Ordinal);
     }
+
+    /// <summary>A bundle of a policy that has already expired would reach every client as a policy pinning nothing: refused, never signed.</summary>
+    [Fact]
+    public async Task Sign_PolicyAlreadyExpired_Exit2AndNoBundle()
+    {
+        Assert.Equal(0, (await CliRunner.RunAsync("bundle", "keygen", Key)).Exit);
+        var output = _fx.File("expired.jws");
+        var run = await CliRunner.RunAsync(_time, "bundle", "sign", Policy(", \"expires\": \"2026-01-01\""), "--key", Key + ".key", "--version", "1", "--valid-for", "7d", "--out", output, "--offline");
+        Assert.True(run.Exit == 2, run.ToString());
+        Assert.Contains("expired on 2026-01-01T00:00:00Z: clients given this bundle would not pin its hosts at all. Renew its 'expires' (or remove it) before signing.", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
 }

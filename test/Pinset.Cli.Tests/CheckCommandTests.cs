@@ -110,4 +110,25 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Equal(_fx.Pki.InterceptorLeaf.Thumbprint, parsed.Thumbprint);
         Assert.Equal("PinMismatch", root.GetProperty("outcome").GetString());
     }
+
+    /// <summary>
+    /// An expired policy is one clients no longer enforce: the scheduled check must go red when pinning stops, never
+    /// green. The real process, as a cron job runs it.
+    /// </summary>
+    [Fact]
+    public async Task Check_PolicyExpired_FailingExit1_TheRealProcess()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": [{{Pins(_fx.Pki.Intermediate.Pin, TestPki.BackupPin)}}], "expires": "2026-01-01"}""");
+        var run = await PinsetProcess.RunAsync(["check", policy, CliFixture.Target(server), .. _fx.Reach(server)]);
+        Assert.True(run.Exit == 1, $"exit {run.Exit}\n{run.Out}\n{run.Error}");
+        Assert.StartsWith($"EXPIRED POLICY  {TestPki.DefaultHost}:{server.Port}  The policy expired at 2026-01-01T00:00:00Z. Clients no longer enforce its pins: they accept any chain the platform trusts, so '{TestPki.DefaultHost}' is not pinned. Renew the policy (a later 'expires', or none) and ship it.", run.Out, StringComparison.Ordinal);
+        Assert.Contains("1 checked: 1 failing, 0 with rotation risks, 0 fine.", run.Out, StringComparison.Ordinal);
+
+        var json = await PinsetProcess.RunAsync(["check", policy, CliFixture.Target(server), "--json", .. _fx.Reach(server)]);
+        Assert.Equal(1, json.Exit);
+        var target = JsonDocument.Parse(json.Out).RootElement.GetProperty("targets")[0];
+        Assert.True(target.GetProperty("failed").GetBoolean());
+        Assert.Equal("EXPIRED POLICY", target.GetProperty("verdict").GetString());
+    }
 }

@@ -33,4 +33,30 @@ public sealed class ConnectionOptionTests
         Assert.Equal(2, run.Exit);
         Assert.Contains($"--timeout '{value}' {expected}", run.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>Every wait is counted in whole milliseconds: less than one would be no wait at all, and is refused like 0, wherever a duration is read.</summary>
+    [Theory]
+    [InlineData("pin api.exchange.test:443 --timeout 0.4ms")]
+    [InlineData("check {policy} api.exchange.test:443 --max-time 0.0001")]
+    [InlineData("tunnel --listen 127.0.0.1:0 --to api.exchange.test:443 --policy {policy} --drain-timeout 0.5ms")]
+    [InlineData("tunnel --listen 127.0.0.1:0 --to api.exchange.test:443 --policy {policy} --idle-timeout 0.9ms")]
+    [InlineData("bundle sign {policy} --key {key} --version 1 --valid-for 0.4ms --out {out} --offline")]
+    public async Task Duration_LessThanAMillisecond_Exit2SayingTheUnit_TheRealProcess(string command)
+    {
+        using var fx = new CliFixture();
+        var policy = fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": ["{{fx.Pki.Intermediate.Pin}}", "{{TestPki.BackupPin}}"]}""");
+        Assert.Equal(0, (await CliRunner.RunAsync("bundle", "keygen", fx.File("signing"))).Exit);
+        var args = command.Replace("{policy}", policy, StringComparison.Ordinal).Replace("{key}", fx.File("signing.key"), StringComparison.Ordinal).Replace("{out}", fx.File("p.jws"), StringComparison.Ordinal).Split(' ');
+        var (option, value) = (args[^2], args[^1]);
+        if (args[^1] == "--offline")
+        {
+            (option, value) = (args[^5], args[^4]);
+        }
+
+        var run = await PinsetProcess.RunAsync(args);
+        Assert.True(run.Exit == 2, $"exit {run.Exit}\n{run.Out}\n{run.Error}");
+        Assert.Contains($"{option} '{value}' is ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(" ms, less than the smallest wait pinset counts, 1 millisecond; give 1ms or more", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(fx.File("p.jws")));
+    }
 }

@@ -207,4 +207,32 @@ public sealed class PinCommandTests : IDisposable
         curl.WaitForExit();
         return curl.ExitCode;
     }
+
+    /// <summary>
+    /// Every key of today's chain is in use today, so a policy of them alone has no backup: each writer of a policy says
+    /// so, as the single-pin case does (and as check would report it), unless a key kept back is among the targets.
+    /// </summary>
+    [Theory]
+    [InlineData("json")]
+    [InlineData("trustkit")]
+    [InlineData("android-nsc")]
+    [InlineData("okhttp")]
+    [InlineData("hpkp")]
+    public async Task Pin_FormatWritingAPolicyOfTodaysChainOnly_WarnsOfTheMissingBackup_TheRealProcess(string format)
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var run = await PinsetProcess.RunAsync(["pin", CliFixture.Target(server), "--format", format, .. _fx.Reach(server)]);
+        Assert.True(run.Exit == 0, $"exit {run.Exit}\n{run.Out}\n{run.Error}");
+        Assert.Contains($"warning: no backup pin: each of the 3 pins is the key of a certificate in use today ({TestPki.DefaultHost}:{server.Port}), so when those keys change, clients holding this policy are locked out.", run.Error, StringComparison.Ordinal);
+
+        var backup = _fx.File("backup.pub.pem");
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            await File.WriteAllTextAsync(backup, key.ExportSubjectPublicKeyInfoPem());
+        }
+
+        var withBackup = await PinsetProcess.RunAsync(["pin", CliFixture.Target(server), backup, "--format", format, .. _fx.Reach(server)]);
+        Assert.True(withBackup.Exit == 0, withBackup.Error);
+        Assert.DoesNotContain("no backup pin", withBackup.Error, StringComparison.Ordinal);
+    }
 }

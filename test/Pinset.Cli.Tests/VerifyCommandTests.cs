@@ -88,4 +88,20 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.Equal(2, run.Exit);
         Assert.Contains("either --pin", run.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>An expired policy pins nothing, so there is nothing to verify: refused (exit 1), as a policy that does not cover the host is.</summary>
+    [Fact]
+    public async Task Verify_PolicyExpired_RefusedExit1SayingSo_TheRealProcess()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        var policy = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": ["{{_fx.Pki.Intermediate.Pin}}", "{{TestPki.BackupPin}}"], "expires": "2026-01-01"}""");
+        var run = await PinsetProcess.RunAsync(["verify", CliFixture.Target(server), "--policy", policy, .. _fx.Reach(server)]);
+        Assert.True(run.Exit == 1, $"exit {run.Exit}\n{run.Out}\n{run.Error}");
+        Assert.StartsWith($"REFUSED: the policy in '{policy}' that matches '{TestPki.DefaultHost}' (pinning.policies[0] [{TestPki.DefaultHost}] enforce, expires 2026-01-01T00:00:00Z) has expired, so it pins nothing and nothing can be verified", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASSED", run.Out, StringComparison.Ordinal);
+
+        var json = await PinsetProcess.RunAsync(["verify", CliFixture.Target(server), "--policy", policy, "--json", .. _fx.Reach(server)]);
+        Assert.Equal(1, json.Exit);
+        Assert.False(JsonDocument.Parse(json.Out).RootElement.GetProperty("passed").GetBoolean());
+    }
 }

@@ -51,7 +51,34 @@ public sealed class HostPatternTests
     public void Parse_WildcardOverPublicSuffixOrIp_Throws(string pattern) =>
         Assert.Throws<PinsetFormatException>(() => HostPattern.Parse(pattern));
 
+    /// <summary>
+    /// The list's wildcard rules make every name directly under these domains a public suffix ('*.kawasaki.jp'), so a
+    /// wildcard over the domain spans sites of different owners, although the domain itself is not a public suffix.
+    /// </summary>
     [Theory]
+    [InlineData("**.kawasaki.jp", "*.kawasaki.jp")]
+    [InlineData("*.kawasaki.jp", "*.kawasaki.jp")]
+    [InlineData("**.KAWASAKI.jp.", "*.kawasaki.jp")]
+    [InlineData("**.nom.br", "*.nom.br")]
+    [InlineData("*.sapporo.jp", "*.sapporo.jp")]
+    public void Parse_WildcardOverADomainWhoseChildrenArePublicSuffixes_ThrowsNamingTheRule(string pattern, string rule)
+    {
+        var error = Assert.Throws<PinsetFormatException>(() => HostPattern.Parse(pattern));
+        Assert.Contains($"Host pattern '{pattern}' puts a wildcard over '", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"every name directly under which is a public suffix (the Public Suffix List's rule '{rule}')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_PolicyFileWithAWildcardOverKawasakiJp_RefusedAtLoad()
+    {
+        var json = """{"pinning": {"policies": [{"hosts": ["**.kawasaki.jp"], "pins": ["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="]}]}}""";
+        var error = Assert.Throws<PinningConfigurationException>(() => PinningPolicy.Parse(json, "pinning.json"));
+        Assert.Contains("'**.kawasaki.jp' puts a wildcard over 'kawasaki.jp'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("**.city.kawasaki.jp")] // the list's exception '!city.kawasaki.jp': a registered domain
+    [InlineData("**.example.foo.kawasaki.jp")] // registered under the public suffix 'foo.kawasaki.jp'
     [InlineData("*.example.co.uk")]
     [InlineData("**.exchange.com")]
     [InlineData("*.www.ck")]

@@ -31,7 +31,8 @@ public sealed record HostPattern
     /// <summary>Parses a pattern.</summary>
     /// <exception cref="PinsetFormatException">
     /// The pattern is empty, a URL, carries a port, has an empty label or a <c>*</c> anywhere but the whole first
-    /// label, or is a wildcard over an IP address or a public suffix such as <c>**.com</c> or <c>*.co.uk</c>.
+    /// label, or is a wildcard over an IP address or a public suffix such as <c>**.com</c> or <c>*.co.uk</c>, or over a
+    /// domain whose every child is a public suffix by the list's wildcard rules, such as <c>**.kawasaki.jp</c>.
     /// </exception>
     public static HostPattern Parse(string pattern)
     {
@@ -67,6 +68,12 @@ public sealed record HostPattern
         if (kind != HostPatternKind.Exact && PublicSuffixList.IsPublicSuffix(domain))
         {
             error = $"Host pattern '{pattern}' puts a wildcard over the public suffix '{domain}', which would pin every site registered under it; use the registered domain, such as '{pattern![..(pattern!.Length - rest.Length)]}example.{domain}'.";
+            return false;
+        }
+
+        if (kind != HostPatternKind.Exact && PublicSuffixList.ChildrenRule(domain) is { } rule)
+        {
+            error = $"Host pattern '{pattern}' puts a wildcard over '{domain}', every name directly under which is a public suffix (the Public Suffix List's rule '{rule}'), so it would pin sites registered by different owners; pin the registered domain itself, such as '{pattern![..(pattern!.Length - rest.Length)]}example.town.{domain}'.";
             return false;
         }
 

@@ -21,6 +21,24 @@ internal static class PublicSuffixList
         return domain.Contains("xn--", StringComparison.Ordinal) && HostName.TryToUnicode(domain, out var unicode) && IsPublicSuffixAs(unicode);
     }
 
+    /// <summary>
+    /// The wildcard rule that makes every name directly under <paramref name="domain"/> (normalised) a public suffix, such
+    /// as <c>*.kawasaki.jp</c> for <c>kawasaki.jp</c>, in the list's own spelling; null when the list has none. A pattern
+    /// over such a domain covers the sites registered under each of those suffixes, whatever the list's exceptions
+    /// (<c>!city.kawasaki.jp</c>) leave registrable.
+    /// </summary>
+    public static string? ChildrenRule(string domain)
+    {
+        if (HasLine("*." + domain))
+        {
+            return "*." + domain;
+        }
+
+        return domain.Contains("xn--", StringComparison.Ordinal) && HostName.TryToUnicode(domain, out var unicode) && HasLine("*." + unicode)
+            ? "*." + unicode
+            : null;
+    }
+
     /// <summary>The rules, for tests: lines that are not comments.</summary>
     internal static int RuleCount => Rules.Value.AsSpan().Count('\n') - 1 - Comments;
 

@@ -31,10 +31,13 @@ internal sealed class InputFile
             }
 
             _standardInputRead = true;
-            await using var input = _console.OpenStandardInput();
-            using var buffer = new MemoryStream();
-            await input.CopyToAsync(buffer, cancel).ConfigureAwait(false);
-            return buffer.ToArray();
+            return await Interruptible(async () =>
+            {
+                await using var input = _console.OpenStandardInput();
+                using var buffer = new MemoryStream();
+                await input.CopyToAsync(buffer, cancel).ConfigureAwait(false);
+                return buffer.ToArray();
+            }, cancel).ConfigureAwait(false);
         }
 
         if (Directory.Exists(path))
@@ -49,7 +52,7 @@ internal sealed class InputFile
 
         try
         {
-            return await File.ReadAllBytesAsync(path, cancel).ConfigureAwait(false);
+            return await Interruptible(() => File.ReadAllBytesAsync(path, cancel), cancel).ConfigureAwait(false);
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -60,6 +63,14 @@ internal sealed class InputFile
             throw new CliException(ExitCodes.BadInput, $"'{path}' cannot be read: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Reads on a thread of the pool and stops waiting when <paramref name="cancel"/> fires (Ctrl-C, SIGTERM). A terminal,
+    /// a pipe whose writer is slow, or a FIFO nobody writes to blocks in the system's read (or open), which no token
+    /// interrupts; the command ends all the same, and the process with it, leaving that read behind.
+    /// </summary>
+    private static Task<byte[]> Interruptible(Func<Task<byte[]>> read, CancellationToken cancel) =>
+        Task.Run(read, CancellationToken.None).WaitAsync(cancel);
 
     /// <summary>The text of <paramref name="path"/>, as UTF-8 (a byte order mark is dropped).</summary>
     public async Task<string> ReadTextAsync(string path, string what, CancellationToken cancel)

@@ -74,4 +74,65 @@ public sealed class InterruptionTests : IDisposable
     {
         Assert.Equal(new CliRunner.Run(exitCode, string.Empty, string.Empty), await SignalledProcess.RunAsync(arguments => PinsetProcess.Start(arguments), signal));
     }
+
+    /// <summary>
+    /// A command waiting on standard input that never comes (a terminal, a pipe whose writer is slow) or on a FIFO nobody
+    /// writes to ends at the signal as every other command does, and leaves no file. The real process: the signal is sent
+    /// once it is known to wait (a thread of it in read() on standard input; the FIFO opened by it).
+    /// </summary>
+    [Theory]
+    [InlineData("convert - --from android-nsc --to json -o {out}", "INT", Interruption.InterruptExitCode)]
+    [InlineData("convert - --from android-nsc --to json -o {out}", "TERM", Interruption.TerminateExitCode)]
+    [InlineData("pin -", "INT", Interruption.InterruptExitCode)]
+    [InlineData("check - api.exchange.test:443", "TERM", Interruption.TerminateExitCode)]
+    [InlineData("convert {fifo} --to json -o {out}", "INT", Interruption.InterruptExitCode)]
+    [InlineData("pin {fifo}", "TERM", Interruption.TerminateExitCode)]
+    public async Task RealProcess_SignalledWhileWaitingForInput_ExitsWithTheSignalsCode_LeavingNoFile(string command, string signal, int exitCode)
+    {
+        var fifo = _fx.File("input.fifo");
+        var output = _fx.File("out.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var args = command.Replace("{out}", output, StringComparison.Ordinal).Replace("{fifo}", fifo, StringComparison.Ordinal).Split(' ');
+        using var pinset = PinsetProcess.Start(args, redirectInput: true);
+        var stdout = pinset.StandardOutput.ReadToEndAsync();
+        var stderr = pinset.StandardError.ReadToEndAsync();
+        FileStream? writer = null;
+        try
+        {
+            if (command.Contains("{fifo}", StringComparison.Ordinal))
+            {
+                // Opening a FIFO for writing returns once its reader has opened it: pinset is then inside the command.
+                writer = await Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write)).WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            else
+            {
+                await ProcessState.WaitUntilReadingAsync(pinset.Id, fileDescriptor: 0);
+            }
+
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-s", signal, pinset.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await pinset.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!pinset.HasExited)
+            {
+                pinset.Kill(entireProcessTree: true);
+            }
+
+            writer?.Dispose();
+        }
+
+        Assert.True(pinset.ExitCode == exitCode, $"exit {pinset.ExitCode}\n{await stdout}\n{await stderr}");
+        Assert.Equal(string.Empty, await stderr);
+        Assert.Equal(string.Empty, await stdout);
+        Assert.Empty(Directory.GetFiles(_fx.Directory, "*out.json*"));
+    }
 }

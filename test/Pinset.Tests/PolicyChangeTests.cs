@@ -77,6 +77,32 @@ public sealed class PolicyChangeTests : IAsyncLifetime
         Assert.Equal(2, _servers.Genuine.Requests);
     }
 
+    /// <summary>
+    /// A reload that lands while the handshake's callback runs, after the verdict: the connection was allowed under the
+    /// old policy, and the new one, which refuses its chain, must judge it before its first request. (Recorded as allowed
+    /// under the new policy, it would never have been judged by it, and carried every request for life.) The policy
+    /// source returns the old policy for the verdict and the new one from then on: the reload, at that moment exactly.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task ReloadLandingDuringTheHandshakeCallback_TheNewPolicyJudgesTheConnectionBeforeItsFirstRequest(string version)
+    {
+        var old = Policy(Pki.Intermediate.Pin);
+        var reloaded = Policy(Pki.InterceptorRoot.Pin);
+        int reads = 0;
+        var pinner = CertificatePinner.WithPolicySource(() => Interlocked.Increment(ref reads) == 1 ? old : reloaded, new CertificatePinnerOptions { CustomTrustRoots = Pki.TrustBoth() });
+        using var client = new HttpClient(Loopback.Route(new SocketsHttpHandler().UseCertificatePinning(pinner), _servers.Genuine.Port))
+        {
+            DefaultRequestVersion = Version.Parse(version),
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(Ticker));
+        Assert.Equal(PinValidationOutcome.PinMismatch, FindPinning(error).Result.Outcome);
+        Assert.Contains("The pinning policy changed after this pooled connection was validated", FindPinning(error).Result.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, _servers.Genuine.Requests);
+    }
+
     internal static PinValidationException FindPinning(Exception error)
     {
         for (Exception? e = error; e is not null; e = e.InnerException)

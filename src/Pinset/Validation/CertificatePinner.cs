@@ -73,15 +73,24 @@ public sealed class CertificatePinner
     /// an adapter's callback or a direct call, goes to <see cref="CertificatePinnerOptions.OnValidated"/>; if the observer
     /// throws, this throws its exception (an adapter then refuses the connection).
     /// </summary>
-    public PinValidationResult Validate(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
+    public PinValidationResult Validate(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors) =>
+        Validate(host, port, certificate, chain, sslPolicyErrors, out _);
+
+    /// <summary>
+    /// As the public overload, and says which policy the verdict was made under (null when it was refused before a policy
+    /// was read): a connection is recorded as allowed under that policy, never under one read again afterwards, which a
+    /// reload landing in between could have replaced.
+    /// </summary>
+    internal PinValidationResult Validate(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors, out PinningPolicy? judgedUnder)
     {
-        var result = Judge(host, port, certificate, chain, sslPolicyErrors);
+        var result = Judge(host, port, certificate, chain, sslPolicyErrors, out judgedUnder);
         Options.OnValidated?.Invoke(result);
         return result;
     }
 
-    private PinValidationResult Judge(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
+    private PinValidationResult Judge(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors, out PinningPolicy? judgedUnder)
     {
+        judgedUnder = null;
         string name = HostName.TryNormalize(host, out var normalized, out var hostError) ? normalized : host ?? string.Empty;
         if (certificate is null || chain is null)
         {
@@ -99,13 +108,15 @@ public sealed class CertificatePinner
                 errors: sslPolicyErrors);
         }
 
+        // The policy is read once: the verdict, and the record of what it was made under, use this one.
+        var policy = judgedUnder = Policy;
         if (NeedsOwnChain(chain))
         {
             using var own = new OwnChain(chain, certificate, Options);
-            return Decide(Policy, name, port, hostError, certificate, own.Chain, own.PlatformErrors(sslPolicyErrors));
+            return Decide(policy, name, port, hostError, certificate, own.Chain, own.PlatformErrors(sslPolicyErrors));
         }
 
-        return Decide(Policy, name, port, hostError, certificate, chain, sslPolicyErrors);
+        return Decide(policy, name, port, hostError, certificate, chain, sslPolicyErrors);
     }
 
     private PinValidationResult Decide(PinningPolicy policy, string host, int port, string hostError, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)

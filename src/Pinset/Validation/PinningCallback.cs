@@ -36,10 +36,11 @@ internal sealed class PinningCallback(CertificatePinner pinner, bool trackConnec
                 $"The TLS connection is a '{sender?.GetType().FullName ?? "null"}', not an SslStream. HTTP/3 runs over QUIC, which Pinset does not pin yet, so it refuses the connection rather than leave it unpinned; send the request as HTTP/2 or HTTP/1.1 (HttpVersionPolicy.RequestVersionOrLower)."));
         }
 
-        bool allowed = Check(stream.TargetHostName, 0, certificate, chain, errors);
+        bool allowed = Check(stream.TargetHostName, 0, certificate, chain, errors, out var judgedUnder);
         if (_allowed is not null)
         {
-            _allowed.AddOrUpdate(stream, Pinner.HasPolicySource ? ValidatedConnection.Capture(Pinner, stream.TargetHostName, chain!) : Allowed);
+            // Recorded under the policy the verdict was made under: one read again now may be a reload that never judged it.
+            _allowed.AddOrUpdate(stream, Pinner.HasPolicySource ? ValidatedConnection.Capture(Pinner, stream.TargetHostName, chain!, judgedUnder!) : Allowed);
         }
 
         return allowed;
@@ -47,15 +48,16 @@ internal sealed class PinningCallback(CertificatePinner pinner, bool trackConnec
 
     /// <summary>For HttpClientHandler: the host is the request's Host header, else its URI's host, as the handler uses for SNI.</summary>
     public bool OnServerCertificate(HttpRequestMessage request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        Check(TlsHostOf(request), request?.RequestUri is { IsAbsoluteUri: true } uri ? uri.Port : 0, certificate, chain, errors);
+        Check(TlsHostOf(request), request?.RequestUri is { IsAbsoluteUri: true } uri ? uri.Port : 0, certificate, chain, errors, out _);
 
-    public bool Check(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    /// <summary>True when the connection is allowed, with the policy the verdict was made under; a refusal throws <see cref="PinValidationException"/>.</summary>
+    public bool Check(string? host, int port, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, out PinningPolicy? judgedUnder)
     {
         HandshakeMarks.MarkValidated();
         PinValidationResult result;
         try
         {
-            result = Pinner.Validate(host, port, certificate, chain, errors);
+            result = Pinner.Validate(host, port, certificate, chain, errors, out judgedUnder);
         }
         catch (Exception ex)
         {

@@ -22,8 +22,8 @@ internal sealed class ValidatedConnection
         _policy = policy;
     }
 
-    /// <summary>Keeps what a later judgement needs from a chain the callback just allowed.</summary>
-    public static ValidatedConnection Capture(CertificatePinner pinner, string? host, X509Chain chain)
+    /// <summary>Keeps what a later judgement needs from a chain the callback just allowed under <paramref name="allowedUnder"/>.</summary>
+    public static ValidatedConnection Capture(CertificatePinner pinner, string? host, X509Chain chain, PinningPolicy allowedUnder)
     {
         var elements = chain.ChainElements;
         var der = new ReadOnlyMemory<byte>[elements.Count];
@@ -32,7 +32,7 @@ internal sealed class ValidatedConnection
             der[i] = elements[i].Certificate.RawDataMemory;
         }
 
-        return new ValidatedConnection(pinner, HostName.TryNormalize(host, out var name) ? name : host ?? string.Empty, der, pinner.Policy);
+        return new ValidatedConnection(pinner, HostName.TryNormalize(host, out var name) ? name : host ?? string.Empty, der, allowedUnder);
     }
 
     /// <summary>

@@ -152,7 +152,13 @@ public sealed class ClientLibraryTests : IAsyncLifetime
         var pinning = host.Services.GetRequiredService<CertificatePinning>();
         WebsocketClient Client(Uri url) => connectionFactory
             ? new WebsocketClient(url, NullLogger<WebsocketClient>.Instance, pinning.ConnectWebSocketAsync)
-            : new WebsocketClient(url, pinning.CreateClientWebSocket);
+            : new WebsocketClient(url, () =>
+            {
+                // A socket factory of the app's own, each socket pinned through its options (wss:// only: see docs/integration.md).
+                var socket = new System.Net.WebSockets.ClientWebSocket();
+                socket.Options.UseCertificatePinning(pinning.Pinner);
+                return socket;
+            });
 
         // The genuine echo: a message, a reconnect (a new socket from the factory, validated again), another message.
         using (var genuine = Client(Genuine("/echo", "wss")))

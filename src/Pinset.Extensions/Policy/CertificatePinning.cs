@@ -73,20 +73,12 @@ public sealed class CertificatePinning
     public SocketsHttpHandler CreateHttpHandler() => Pin(new SocketsHttpHandler());
 
     /// <summary>
-    /// A new <see cref="ClientWebSocket"/> pinned through its options, for libraries that make sockets from a factory:
-    /// <c>new WebsocketClient(url, pinning.CreateClientWebSocket)</c> (Websocket.Client). Each reconnect gets a new, pinned socket.
-    /// </summary>
-    public ClientWebSocket CreateClientWebSocket()
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.UseCertificatePinning(Pinner);
-        return socket;
-    }
-
-    /// <summary>
     /// Connects a <see cref="ClientWebSocket"/> through a pinned handler (one chain build per handshake), for libraries
-    /// that take a connection factory: <c>new WebsocketClient(url, pinning.ConnectWebSocketAsync)</c> (Websocket.Client).
-    /// A refused handshake throws a <see cref="WebSocketException"/> with the <see cref="PinValidationException"/> inside.
+    /// that take a connection factory: <c>new WebsocketClient(url, logger, pinning.ConnectWebSocketAsync)</c>
+    /// (Websocket.Client). A refused handshake throws a <see cref="WebSocketException"/> with the
+    /// <see cref="PinValidationException"/> inside; a <c>ws://</c> URL to a pinned host is refused before a byte is sent.
+    /// (A socket pinned through its options alone cannot refuse <c>ws://</c>: its options never see the URL. This is why
+    /// Pinset offers no factory of such sockets.)
     /// </summary>
     public async Task<WebSocket> ConnectWebSocketAsync(Uri uri, CancellationToken cancellationToken)
     {

@@ -10,12 +10,16 @@ namespace Pinset.Extensions;
 /// Polly's transient-error policies) and hand-written retry loops retry <see cref="HttpRequestException"/>, so a
 /// wrapped refusal would meet the interceptor again and again, and count towards opening a circuit that the genuine
 /// server then pays for. And it keeps requests on HTTP/2 and HTTP/1.1: HTTP/3 runs over QUIC, which Pinset does not
-/// pin yet, so a request that would allow HTTP/3 is narrowed, and one that demands it fails at once.
+/// pin yet, so a request that would allow HTTP/3 is narrowed, and one that demands it fails at once. And it refuses a
+/// cleartext request (<c>http://</c>) to a host the policy covers, or to any host with <c>requirePinnedHosts</c>, before a
+/// byte is sent, whatever the primary handler: a pinned <see cref="SocketsHttpHandler"/> refuses it in its connection
+/// filter too, but an <see cref="HttpClientHandler"/> has no such hook.
 /// </summary>
-internal sealed class PinnedClientHandler(string clientName) : DelegatingHandler
+internal sealed class PinnedClientHandler(string clientName, CertificatePinner pinner) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        RefuseCleartext(request);
         Narrow(request);
         try
         {
@@ -30,6 +34,7 @@ internal sealed class PinnedClientHandler(string clientName) : DelegatingHandler
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        RefuseCleartext(request);
         Narrow(request);
         try
         {
@@ -54,6 +59,14 @@ internal sealed class PinnedClientHandler(string clientName) : DelegatingHandler
         }
 
         return null;
+    }
+
+    private void RefuseCleartext(HttpRequestMessage request)
+    {
+        if (request.RequestUri is { IsAbsoluteUri: true } uri && uri.Scheme is "http" or "ws" && pinner.Policy.RefusesCleartext(uri, out var reason))
+        {
+            throw new HttpRequestException(reason, new IOException(reason));
+        }
     }
 
     private void Narrow(HttpRequestMessage request)

@@ -24,6 +24,6 @@ internal sealed class PinningHandlerFilter(IServiceProvider services) : IHttpMes
             $"HttpClient '{name}' is marked with UseCertificatePinning(), but no pinning is registered; call services.AddCertificatePinning(...) so the client is pinned. It was not built, rather than connect unpinned.");
         next(builder);
         builder.PrimaryHandler = pinning.PinPrimary(builder.PrimaryHandler, name);
-        builder.AdditionalHandlers.Add(new PinnedClientHandler(name));
+        builder.AdditionalHandlers.Add(new PinnedClientHandler(name, pinning.Pinner));
     };
 }

@@ -140,6 +140,33 @@ public sealed class PinningPolicy
         return match?.Policy;
     }
 
+    /// <summary>
+    /// Whether a request to <paramref name="requestUri"/> may not travel in cleartext (<c>http://</c>, <c>ws://</c>) under
+    /// this policy: its host is pinned, or <see cref="RequirePinnedHosts"/> is set. Pinning only protects TLS, so such a
+    /// request is refused; <paramref name="reason"/> is the sentence that says so. Every pinned handler asks this before
+    /// a cleartext request is sent; a transport that sends requests some other way can ask it too.
+    /// </summary>
+    public bool RefusesCleartext(Uri requestUri, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(requestUri);
+        reason = null;
+        if (!requestUri.IsAbsoluteUri || !HostName.TryNormalize(requestUri.IdnHost, out var host))
+        {
+            return false;
+        }
+
+        if (FindNormalized(host) is { } match)
+        {
+            reason = $"The request to '{requestUri.GetLeftPart(UriPartial.Authority)}' would travel in cleartext, but the pinning policy covers '{host}' ({match.Policy}); pinning only protects TLS, so Pinset refuses it. Use https:// (or wss://).";
+        }
+        else if (RequirePinnedHosts)
+        {
+            reason = $"The request to '{requestUri.GetLeftPart(UriPartial.Authority)}' would travel in cleartext, and 'requirePinnedHosts' is true, so every host must be pinned; pinning only protects TLS, so Pinset refuses it. Use https:// (or wss://).";
+        }
+
+        return reason is not null;
+    }
+
     internal Match? FindNormalized(string name)
     {
         if (_exact.TryGetValue(name, out var exact))

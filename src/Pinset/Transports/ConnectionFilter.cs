@@ -39,22 +39,9 @@ internal sealed class ConnectionFilter(PinningCallback callback, Func<SocketsHtt
 
     private void RefuseCleartextToPinnedHost(Uri? uri)
     {
-        if (uri is not { IsAbsoluteUri: true } || !HostName.TryNormalize(uri.IdnHost, out var host))
+        if (uri is not null && Callback.Pinner.Policy.RefusesCleartext(uri, out var reason))
         {
-            return;
-        }
-
-        var policy = Callback.Pinner.Policy;
-        if (policy.FindNormalized(host) is { } match)
-        {
-            throw new IOException(
-                $"The request to '{uri.GetLeftPart(UriPartial.Authority)}' would travel in cleartext, but the pinning policy covers '{host}' ({match.Policy}); pinning only protects TLS, so Pinset refuses it. Use https:// (or wss://).");
-        }
-
-        if (policy.RequirePinnedHosts)
-        {
-            throw new IOException(
-                $"The request to '{uri.GetLeftPart(UriPartial.Authority)}' would travel in cleartext, and 'requirePinnedHosts' is true, so every host must be pinned; pinning only protects TLS, so Pinset refuses it. Use https:// (or wss://).");
+            throw new IOException(reason);
         }
     }
 }

@@ -7,7 +7,9 @@ public static class HttpClientHandlerExtensions
     /// Installs pinning as the handler's <see cref="HttpClientHandler.ServerCertificateCustomValidationCallback"/>. This
     /// handler cannot take a chain policy, so with custom trust roots the chain is built a second time to them inside the
     /// callback; and it has no connection filter, so when a reloading pinner's policy changes, its pooled connections are
-    /// not judged again (they live until the handler is disposed). Prefer <see cref="SocketsHttpHandler"/> where you can.
+    /// not judged again (they live until the handler is disposed), and a cleartext <c>http://</c> request to a pinned host is
+    /// not refused (a certificate callback never runs for it; <c>Pinset.Extensions</c>' factory clients refuse it). Prefer
+    /// <see cref="SocketsHttpHandler"/> where you can.
     /// Calling it again with the same pinner does nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">

@@ -136,7 +136,7 @@ internal static class ServerConnector
         var parts = status.Split(' ', 3);
         if (parts.Length < 2 || !parts[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || parts[1].Length != 3 || parts[1][0] != '2')
         {
-            throw new CliException(ExitCodes.ConnectFailed, $"The proxy {proxy.Display} ({proxy.Source}) refused to CONNECT to {onward} for '{target}': '{status}'."
+            throw new CliException(ExitCodes.ConnectFailed, $"The proxy {proxy.Display} ({proxy.Source}) refused to CONNECT to {onward} for '{target}': '{Printable.Escape(status)}'."
                 + (parts.Length > 1 && parts[1] == "407" ? " It wants credentials: give them in the proxy URL, http://user:password@host:port." : string.Empty));
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -316,7 +317,10 @@ internal sealed class ReportReader
         _ => "null",
     };
 
-    /// <summary>A value as quoted in a message: at most 60 characters, control characters shown as '?'.</summary>
+    /// <summary>
+    /// A value as quoted in a message: at most 60 characters, control characters, line separators and invisible format
+    /// characters (bidirectional overrides among them) shown as '?', so a sender cannot forge a log line or reorder one.
+    /// </summary>
     internal static string Shorten(string value)
     {
         var text = value.Length > 60 ? value[..57] + "..." : value;
@@ -324,7 +328,7 @@ internal sealed class ReportReader
         {
             for (int i = 0; i < source.Length; i++)
             {
-                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+                span[i] = char.IsControl(source[i]) || CharUnicodeInfo.GetUnicodeCategory(source[i]) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator ? '?' : source[i];
             }
         });
     }

@@ -90,8 +90,8 @@ public sealed record PinSource
             using var certificate = X509CertificateLoader.LoadCertificate(der);
             return new PinSource(PinSourceKind.Certificate, SpkiPin.FromSubjectPublicKeyInfo(spki), KeyDescription.Describe(spki))
             {
-                Subject = certificate.Subject,
-                Issuer = certificate.Issuer,
+                Subject = Printable.Escape(certificate.Subject),
+                Issuer = Printable.Escape(certificate.Issuer),
                 NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
                 Fingerprint = CertificateFingerprint.FromDer(der),
                 IsCertificateAuthority = certificate.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: true },
@@ -107,7 +107,7 @@ public sealed record PinSource
     {
         try
         {
-            return new X500DistinguishedName(name).Name;
+            return Printable.Escape(new X500DistinguishedName(name).Name);
         }
         catch (CryptographicException ex)
         {

@@ -28,10 +28,13 @@ public sealed record ChainCertificate
     /// <summary>The certificate's SHA-256 fingerprint.</summary>
     public CertificateFingerprint Fingerprint { get; }
 
-    /// <summary>The subject distinguished name.</summary>
+    /// <summary>
+    /// The subject distinguished name, with any control character, line separator or bidirectional override written as
+    /// <c>\uXXXX</c>: the server chose it, and it goes to logs and terminals as it is.
+    /// </summary>
     public string Subject { get; }
 
-    /// <summary>The issuer distinguished name.</summary>
+    /// <summary>The issuer distinguished name, escaped as <see cref="Subject"/> is.</summary>
     public string Issuer { get; }
 
     /// <summary>When the certificate expires.</summary>
@@ -55,8 +58,8 @@ public sealed record ChainCertificate
         return new ChainCertificate(
             der,
             located ? SpkiPin.FromSubjectPublicKeyInfo(spki) : null,
-            certificate.Subject,
-            certificate.Issuer,
+            Printable.Escape(certificate.Subject),
+            Printable.Escape(certificate.Issuer),
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
             located ? KeyDescription.Describe(spki) : "unknown");
     }

@@ -23,7 +23,7 @@ internal readonly struct ElementDer(X509ChainElementCollection elements) : IChai
 
     public ReadOnlySpan<byte> Der(int index) => elements[index].Certificate.RawDataMemory.Span;
 
-    public string Subject(int index) => elements[index].Certificate.Subject;
+    public string Subject(int index) => Printable.Escape(elements[index].Certificate.Subject);
 }
 
 /// <summary>A chain kept after the handshake: the DER of each certificate, held without copying.</summary>
@@ -36,6 +36,6 @@ internal readonly struct StoredDer(ReadOnlyMemory<byte>[] certificates) : IChain
     public string Subject(int index)
     {
         using var certificate = X509CertificateLoader.LoadCertificate(certificates[index].Span);
-        return certificate.Subject;
+        return Printable.Escape(certificate.Subject);
     }
 }

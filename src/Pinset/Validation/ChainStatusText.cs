@@ -24,7 +24,7 @@ internal static class ChainStatusText
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
         {
             var statuses = chain.ChainElements
-                .SelectMany((element, index) => element.ChainElementStatus.Select(s => $"certificate {index} ('{element.Certificate.Subject}'): {s.Status}"))
+                .SelectMany((element, index) => element.ChainElementStatus.Select(s => $"certificate {index} ('{Printable.Escape(element.Certificate.Subject)}'): {s.Status}"))
                 .Concat(chain.ChainStatus.Select(s => $"chain: {s.Status}"))
                 .Distinct()
                 .ToList();

@@ -80,7 +80,7 @@ internal static class TlsProbe
             chain is null || certificate is null ? [] : ChainCertificate.FromServed(certificate, chain),
             errors,
             errors == SslPolicyErrors.None || chain is null ? null : ChainStatusText.Describe(errors, chain),
-            errors == SslPolicyErrors.None ? null : Cli.PlatformAdvice.For(errors, chain is null ? default : Cli.PlatformAdvice.Flags(chain), tlsName, customRoots),
-            pinner?.Validate(tlsName, certificate, chain, errors));
+            errors == SslPolicyErrors.None ? null : Cli.PlatformAdvice.For(errors, chain, tlsName, customRoots),
+            pinner?.Validate(tlsName, target.Port, certificate, chain, errors));
     }
 }

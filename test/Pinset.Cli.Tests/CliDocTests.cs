@@ -111,6 +111,7 @@ public sealed partial class CliDocTests
         await pinset.WaitForExitAsync();
         var text = (await stdout + await stderr)
             .Replace($":{port}", $":{PagePort}", StringComparison.Ordinal)
+            .Replace($", port {port}", $", port {PagePort}", StringComparison.Ordinal)
             .Replace(session + "/", "./", StringComparison.Ordinal);
         if (words is ["backup-key", ..] or ["bundle", "keygen", ..] && pinset.ExitCode == 0 && shown.Length > 0 && shown[0].StartsWith("sha256/", StringComparison.Ordinal))
         {

@@ -17,6 +17,7 @@ public sealed class PlatformAdviceTests : IDisposable
         { "wrong-name", "The certificate is not issued for 'api.exchange.example': check the host name, or give --sni" },
         { "no-intermediate", "the server probably does not send its intermediate certificate (it must send the full chain)" },
         { "unknown-root", "The chain ends at a root this machine does not trust: for a private or test CA, give its root with --ca-file" },
+        { "root-not-sent", "The chain ends at 'CN=Genuine Issuing CA, O=Pinset.Testing', sent by the server, whose issuer 'CN=Genuine Root CA, O=Pinset.Testing' is not a root this machine trusts: for a private or test CA, give that root with --ca-file" },
     };
 
     [Theory]
@@ -28,7 +29,8 @@ public sealed class PlatformAdviceTests : IDisposable
         var run = await CliRunner.RunAsync(Args("pin", server, host, caFile));
         Assert.True(run.Exit == 4, run.ToString());
         Assert.True(run.Error.Contains(advice, StringComparison.Ordinal), run.ToString());
-        Assert.Equal(broken is "no-intermediate" or "unknown-root", run.Error.Contains("give its root with --ca-file", StringComparison.Ordinal) || run.Error.Contains("lacks the root", StringComparison.Ordinal));
+        Assert.Equal(broken is "no-intermediate" or "unknown-root" or "root-not-sent", run.Error.Contains("root with --ca-file", StringComparison.Ordinal) || run.Error.Contains("lacks the root", StringComparison.Ordinal));
+        Assert.Equal(broken == "no-intermediate", run.Error.Contains("does not send its intermediate", StringComparison.Ordinal));
         Assert.Single(Cases, c => run.Error.Contains(c[1].ToString()!, StringComparison.Ordinal));
     }
 
@@ -82,6 +84,10 @@ public sealed class PlatformAdviceTests : IDisposable
                 // this machine does not trust; no --ca-file.
                 var full = await OpenSslTlsServer.StartAsync(_fx.Pki.Leaf, [_fx.Pki.Intermediate.Certificate, _fx.Pki.Root.Certificate]);
                 return (new Server(full, full.Port), host, null);
+            case "root-not-sent":
+                // The usual server: leaf and intermediate, no root; this machine does not trust the root (no --ca-file).
+                var usual = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+                return (new Server(usual, usual.Port), host, null);
             default:
                 var genuine = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
                 return (new Server(genuine, genuine.Port), host, _fx.RootsPem);

@@ -104,4 +104,19 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.Equal(1, json.Exit);
         Assert.False(JsonDocument.Parse(json.Out).RootElement.GetProperty("passed").GetBoolean());
     }
+
+    /// <summary>Two targets on one host, one refused: its block names the port, so the reader knows which one failed.</summary>
+    [Fact]
+    public async Task Verify_TwoTargetsOnOneHost_TheFailingBlockNamesItsPort()
+    {
+        await using var genuine = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        await using var interceptor = LoopbackTlsServer.Start(_fx.Pki.InterceptorLeaf);
+        var run = await CliRunner.RunAsync([
+            "verify", CliFixture.Target(genuine), CliFixture.Target(interceptor), "--pin", _fx.Pki.Intermediate.Pin.ToString(), "--pin", TestPki.BackupPin.ToString(),
+            "--resolve", $"{TestPki.DefaultHost}:{genuine.Port}:127.0.0.1", "--resolve", $"{TestPki.DefaultHost}:{interceptor.Port}:127.0.0.1", "--ca-file", _fx.RootsPem]);
+        Assert.True(run.Exit == 1, run.ToString());
+        Assert.Contains($"  Host: {TestPki.DefaultHost}, port {interceptor.Port}", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain($"port {genuine.Port}\n", run.Out, StringComparison.Ordinal);
+        Assert.Contains("  What to do: if 'api.exchange.test' rotated its certificate", run.Out, StringComparison.Ordinal);
+    }
 }

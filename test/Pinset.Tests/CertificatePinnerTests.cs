@@ -64,6 +64,7 @@ public sealed class CertificatePinnerTests : IDisposable
         Assert.Contains($"{_pki.Intermediate.Pin}: {_pki.Intermediate.Certificate.Subject}", lines);
         Assert.Contains(_pki.InterceptorRoot.Pin.ToString(), lines);
         Assert.Contains(TestPki.BackupPin.ToString(), lines);
+        Assert.Equal($"What to do: if '{TestPki.DefaultHost}' rotated its certificate, check what it presents from a network you trust ('pinset pin {TestPki.DefaultHost}') and add the new key's pin, or ship a signed pin bundle; if it did not change, this connection is being intercepted: do not pin what it presents.", lines[^1]);
     }
 
     [Fact]

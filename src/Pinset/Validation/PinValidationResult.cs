@@ -85,7 +85,14 @@ public sealed class PinValidationResult
     {
         var text = new StringBuilder();
         text.AppendLine(Headline());
-        text.Append("  Host: ").AppendLine(Host);
+        text.Append("  Host: ").Append(Host);
+        if (Port > 0)
+        {
+            // Two servers on one host (a gateway's ports, a test and a production port) are told apart.
+            text.Append(", port ").Append(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        text.AppendLine();
         if (Policy is not null)
         {
             text.Append("  Policy: ").Append(Policy).Append(", matched by '").Append(MatchedPattern).AppendLine("'");
@@ -110,8 +117,22 @@ public sealed class PinValidationResult
             AppendList(text, "Served by the server, in order:", ServedChain);
         }
 
+        if (Advice() is { } advice)
+        {
+            text.Append("  What to do: ").AppendLine(advice);
+        }
+
         return text.ToString().TrimEnd();
     }
+
+    /// <summary>One line on what to do about a pinning refusal (platform refusals get the transport's own advice).</summary>
+    private string? Advice() => (Outcome == PinValidationOutcome.ReportOnlyMismatch ? EnforcedOutcome : Outcome) switch
+    {
+        PinValidationOutcome.PinMismatch => $"if '{Host}' rotated its certificate, check what it presents from a network you trust ('pinset pin {Host}') and add the new key's pin, or ship a signed pin bundle; if it did not change, this connection is being intercepted: do not pin what it presents.",
+        PinValidationOutcome.BannedPin => $"a key you banned is in the chain: '{Host}' still uses a revoked key, or whoever holds that key is intercepting; have the certificate replaced, and keep the ban.",
+        PinValidationOutcome.UnpinnedHostRefused => $"add '{Host}' to a policy's 'hosts' (with its pins), or set 'requirePinnedHosts' to false if unpinned hosts are meant to be reached.",
+        _ => null,
+    };
 
     private string Headline() => Outcome switch
     {

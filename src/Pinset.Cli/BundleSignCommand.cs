@@ -24,8 +24,9 @@ internal static class BundleSignCommand
         var outFile = new Option<string>("--out", "-o") { HelpName = "FILE", Description = "Where to write the bundle (whole, or not at all).", Required = true };
         var offline = new Option<bool>("--offline") { Description = "Do not connect to the policy's servers to check rotation risks (for an offline signing machine)." };
         var warnDays = new Option<int>("--warn-days") { HelpName = "DAYS", Description = "Warn when the policy or a pinned certificate expires within this many days.", DefaultValueFactory = _ => 30 };
+        var force = new Option<bool>("--force") { Description = "Sign even when a server of the policy fails it today (clients given the bundle would refuse that server)." };
         var connection = new ConnectionOptions();
-        var command = new Command("sign", "Sign a policy as a pin bundle, after checking it loads and warning of its rotation risks.") { policyFile, keyFile, version, expires, validFor, outFile, offline, warnDays };
+        var command = new Command("sign", "Sign a policy as a pin bundle, after checking it loads and warning of its rotation risks.") { policyFile, keyFile, version, expires, validFor, outFile, offline, warnDays, force };
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
@@ -54,7 +55,15 @@ internal static class BundleSignCommand
             }
             else
             {
-                warnings.AddRange(await ServerRisksAsync(parse, connection, policy, path, parse.GetValue(warnDays), output, cancel).ConfigureAwait(false));
+                var (refusing, risks) = await ServerRisksAsync(parse, connection, policy, path, parse.GetValue(warnDays), output, cancel).ConfigureAwait(false);
+                if (refusing.Count > 0 && !parse.GetValue(force))
+                {
+                    // A bundle is how pins reach every client at once: one that refuses a live server is an outage shipped.
+                    throw new CliException(ExitCodes.Refused, $"Not signed: clients given this bundle would refuse {Plural.Count(refusing.Count, "server")} of the policy today. {string.Join(" ", refusing)} Fix the policy (pinset check shows why), or give --force to sign it all the same.");
+                }
+
+                warnings.AddRange(refusing);
+                warnings.AddRange(risks);
             }
 
             var bundle = PinBundle.Sign(configuration, number, now, until, key);
@@ -128,25 +137,28 @@ internal static class BundleSignCommand
 
         foreach (var rule in policy.Policies.Where(p => p.Expires is { } e && e > now && e <= now.AddDays(days)))
         {
-            risks.Add($"{rule} expires within {days} days.");
+            risks.Add($"{rule} expires within {Plural.Count(days, "day")}.");
         }
 
         return risks;
     }
 
-    /// <summary>check's verdicts and rotation risks for the policy's exact hosts, as warnings: the bundle is signed all the same.</summary>
-    private static async Task<List<string>> ServerRisksAsync(ParseResult parse, ConnectionOptions connection, PinningPolicy policy, string path, int days, CliConsole output, CancellationToken cancel)
+    /// <summary>
+    /// check's verdicts for the policy's exact hosts: the servers clients given the bundle would refuse today (a failing
+    /// verdict other than an unreachable server, which says nothing of the pins), and the rest as warnings (servers that
+    /// could not be checked, rotation risks).
+    /// </summary>
+    private static async Task<(List<string> Refusing, List<string> Risks)> ServerRisksAsync(ParseResult parse, ConnectionOptions connection, PinningPolicy policy, string path, int days, CliConsole output, CancellationToken cancel)
     {
         var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
         var servers = policy.Policies.SelectMany(p => p.Hosts).Any(h => h.Kind == HostPatternKind.Exact) ? CheckCommand.Targets([], policy, path) : [];
         var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time });
         var findings = await CheckCommand.RunAllAsync(servers, settings, pinner, days, 8, output, cancel).ConfigureAwait(false);
-        return
-        [
-            .. findings.Where(f => f.Failed).Select(f => f.Result is null
-                ? $"{f.Target} could not be checked: {f.Detail.Split('\n')[0]}"
-                : $"{f.Target}: {f.Verdict} today ({f.Detail.Split('\n')[0]}); clients given this bundle would refuse it."),
-            .. findings.SelectMany(f => f.Risks.Select(r => $"{f.Target}: {r}")),
-        ];
+        return (
+            [.. findings.Where(f => f.Failed && f.Result is not null).Select(f => $"{f.Target}: {f.Verdict} today ({f.Detail.Split('\n')[0]}); clients given this bundle would refuse it.")],
+            [
+                .. findings.Where(f => f.Failed && f.Result is null).Select(f => $"{f.Target} could not be checked: {f.Detail.Split('\n')[0]}"),
+                .. findings.SelectMany(f => f.Risks.Select(r => $"{f.Target}: {r}")),
+            ]);
     }
 }

@@ -83,7 +83,7 @@ internal static class CheckCommand
 
         await output.ErrorConsole.Progress().StartAsync(async context =>
         {
-            var task = context.AddTask($"Checking {servers.Count} servers", maxValue: servers.Count);
+            var task = context.AddTask($"Checking {Plural.Count(servers.Count, "server")}", maxValue: servers.Count);
             await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => WorkAsync(() => task.Increment(1)))).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return findings;
@@ -143,12 +143,12 @@ internal static class CheckCommand
         var horizon = now.AddDays(days);
         if (policy.Expires is { } expires && expires <= horizon && expires > now)
         {
-            risks.Add($"The policy expires on {expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {days} days; after that it is not enforced.");
+            risks.Add($"The policy expires on {expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {Plural.Count(days, "day")}; after that it is not enforced.");
         }
 
         foreach (var (certificate, _) in matched.Where(x => x.c.NotAfter <= horizon))
         {
-            risks.Add($"The pinned certificate '{certificate.Subject}' expires on {certificate.NotAfter.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {days} days; make sure its successor keeps a pinned key.");
+            risks.Add($"The pinned certificate '{certificate.Subject}' expires on {certificate.NotAfter.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {Plural.Count(days, "day")}; make sure its successor keeps a pinned key.");
         }
 
         return risks;

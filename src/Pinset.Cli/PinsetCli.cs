@@ -25,6 +25,7 @@ internal static class PinsetCli
             CompletionCommand.Create(output),
         };
         root.Options.Add(json);
+        CommandListHelp.Install(root);
         return root;
     }
 

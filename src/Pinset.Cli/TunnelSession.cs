@@ -87,7 +87,7 @@ internal sealed class TunnelSession
         {
             _client.Dispose();
             Log.Info("session-closed", _id, string.Create(CultureInfo.InvariantCulture,
-                $"Session {_id} {ending} after {_context.Time.GetElapsedTime(_started).TotalSeconds:0.000} s: {Interlocked.Read(ref _toServer)} bytes to {_route.Target}, {Interlocked.Read(ref _toClient)} bytes back to the client."));
+                $"Session {_id} {ending} after {_context.Time.GetElapsedTime(_started).TotalSeconds:0.000} s: {Plural.Count(Interlocked.Read(ref _toServer), "byte")} to {_route.Target}, {Plural.Count(Interlocked.Read(ref _toClient), "byte")} back to the client."));
         }
 
         await report.ConfigureAwait(false);

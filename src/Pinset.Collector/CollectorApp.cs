@@ -108,7 +108,7 @@ internal static class CollectorApp
                 rejected.HttpContext.Response.Headers.RetryAfter = "1";
                 rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 await rejected.HttpContext.Response.WriteAsync(
-                    $"This client address sent more than {options.Ingestion.PermitsPerSecond} reports a second (bursts up to {options.Ingestion.Burst}); send again after a second.\n",
+                    $"This client address sent reports faster than this collector accepts from one address (reports a second: {options.Ingestion.PermitsPerSecond}, bursts up to {options.Ingestion.Burst}); send again after a second.\n",
                     Encoding.UTF8, cancellationToken).ConfigureAwait(false);
             };
         });

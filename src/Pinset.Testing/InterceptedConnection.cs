@@ -39,7 +39,7 @@ public sealed class InterceptedConnection
 
     /// <summary>One line: mode, host, handshake, bytes.</summary>
     public override string ToString() =>
-        $"{Mode} connection for '{Host ?? "(no server name)"}': handshake {(ClientHandshakeCompleted ? "completed" : "not completed")}, {ApplicationBytes} bytes of application data{(Forwarded ? ", forwarded to the genuine server" : string.Empty)}{(Error is null ? string.Empty : $" ({Error})")}.";
+        $"{Mode} connection for '{Host ?? "(no server name)"}': handshake {(ClientHandshakeCompleted ? "completed" : "not completed")}, {Counted.Of(ApplicationBytes, "byte")} of application data{(Forwarded ? ", forwarded to the genuine server" : string.Empty)}{(Error is null ? string.Empty : $" ({Error})")}.";
 
     internal void SetHost(string? host)
     {

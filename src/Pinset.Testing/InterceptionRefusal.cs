@@ -31,5 +31,5 @@ public sealed class InterceptionRefusal
 
     /// <summary>One sentence: who refused what, and what the interceptor received.</summary>
     public override string ToString() =>
-        $"{Client} refused the interceptor for '{Host}' ({Refusal.Result.Outcome}): the interceptor saw {Connections.Count} TLS connection attempt(s) ({string.Join(", ", Connections.Select(c => c.Mode).Distinct())}) and received {ApplicationBytes} bytes of application data.";
+        $"{Client} refused the interceptor for '{Host}' ({Refusal.Result.Outcome}): the interceptor saw {Counted.Of(Connections.Count, "TLS connection attempt")} ({string.Join(", ", Connections.Select(c => c.Mode).Distinct())}) and received {Counted.Of(ApplicationBytes, "byte")} of application data.";
 }

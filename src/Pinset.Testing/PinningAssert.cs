@@ -154,8 +154,8 @@ public static class PinningAssert
         if (bytes > 0 || error is null)
         {
             string what = refusal is null
-                ? $"{client} accepted the interceptor for '{host}': its {action} {Result(outcome, error)}, and the interceptor received {bytes} bytes of application data from it"
-                : $"{client} refused the interceptor for '{host}' only after sending it {bytes} bytes of application data: its {action} {Result(outcome, error)}";
+                ? $"{client} accepted the interceptor for '{host}': its {action} {Result(outcome, error)}, and the interceptor received {Counted.Of(bytes, "byte")} of application data from it"
+                : $"{client} refused the interceptor for '{host}' only after sending it {Counted.Of(bytes, "byte")} of application data: its {action} {Result(outcome, error)}";
             throw new PinningAssertException(
                 $"{what} ({Via(connections)}). The interceptor presented a certificate of its own CA ('{interceptor.CertificateAuthority.Certificate.Subject}'), which the client trusts, so only a pin could have refused it: {Mid(client)} is not pinned to '{host}'. Check that its registration calls UseCertificatePinning() and that a pinning policy covers '{host}'.",
                 error);

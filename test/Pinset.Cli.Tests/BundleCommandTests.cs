@@ -220,4 +220,29 @@ public sealed class BundleCommandTests : IDisposable
         Assert.Contains("expired on 2026-01-01T00:00:00Z: clients given this bundle would not pin its hosts at all. Renew its 'expires' (or remove it) before signing.", run.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
+
+    /// <summary>
+    /// A bundle reaches every client at once: one whose pins the policy's live server fails today is refused (exit 1,
+    /// nothing written) unless --force, which signs it with the refusal as a warning.
+    /// </summary>
+    [Fact]
+    public async Task Sign_AServerOfThePolicyFailsItToday_RefusedUnlessForce()
+    {
+        await using var server = LoopbackTlsServer.Start(_fx.Pki.Leaf, _fx.Pki.GenuineChain());
+        Assert.Equal(0, (await CliRunner.RunAsync("bundle", "keygen", Key)).Exit);
+        var wrong = _fx.Policy($$"""{"hosts": ["{{TestPki.DefaultHost}}"], "pins": ["{{_fx.Pki.InterceptorRoot.Pin}}", "{{TestPki.BackupPin}}"]}""");
+        string[] Args(string output) => ["bundle", "sign", wrong, "--key", Key + ".key", "--version", "3", "--valid-for", "7d", "--out", output,
+            "--connect-to", $"{TestPki.DefaultHost}:443:127.0.0.1:{server.Port}", "--ca-file", _fx.RootsPem];
+
+        var refused = await CliRunner.RunAsync(_time, Args(_fx.File("refused.jws")));
+        Assert.True(refused.Exit == 1, refused.ToString());
+        Assert.StartsWith($"error: Not signed: clients given this bundle would refuse 1 server of the policy today. {TestPki.DefaultHost}:443: PIN MISMATCH today", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Fix the policy (pinset check shows why), or give --force to sign it all the same.", refused.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_fx.File("refused.jws")));
+
+        var forced = await CliRunner.RunAsync(_time, [.. Args(_fx.File("forced.jws")), "--force"]);
+        Assert.True(forced.Exit == 0, forced.ToString());
+        Assert.Contains($"warning: {TestPki.DefaultHost}:443: PIN MISMATCH today", forced.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(_fx.File("forced.jws")));
+    }
 }

@@ -50,7 +50,7 @@ public sealed class IngestionLimitTests : IDisposable
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.InRange(refused.Count, 5, 7);
         Assert.Equal("1", refused[0].Headers.RetryAfter?.ToString());
-        Assert.Equal("This client address sent more than 1 reports a second (bursts up to 3); send again after a second.\n", await refused[0].Content.ReadAsStringAsync());
+        Assert.Equal("This client address sent reports faster than this collector accepts from one address (reports a second: 1, bursts up to 3); send again after a second.\n", await refused[0].Content.ReadAsStringAsync());
         Assert.Equal(10 - refused.Count, (await collector.Store.CountAsync(CancellationToken.None)).Reports);
         answers.ForEach(a => a.Dispose());
     }

@@ -23,7 +23,7 @@ public sealed class PinningAssertTests : IAsyncLifetime
         Assert.Equal(0, refusal.ApplicationBytes);
         Assert.NotEmpty(refusal.Connections);
         Assert.Equal(
-            $"HttpClient 'exchange' refused the interceptor for '{TestBed.Host}' (PinMismatch): the interceptor saw {refusal.Connections.Count} TLS connection attempt(s) (Direct) and received 0 bytes of application data.",
+            $"HttpClient 'exchange' refused the interceptor for '{TestBed.Host}' (PinMismatch): the interceptor saw {refusal.Connections.Count} TLS connection attempt{(refusal.Connections.Count == 1 ? string.Empty : "s")} (Direct) and received 0 bytes of application data.",
             refusal.ToString());
         Assert.Equal(0, _bed.Genuine.Requests);
     }

@@ -37,6 +37,8 @@ public sealed class SpkiPinTests
 
     [Theory]
     [InlineData("sha256/AAAA", "is 3 bytes long; a SHA-256 pin is 32 bytes (44 base64 characters).")]
+    [InlineData("sha256/AA==", "is 1 byte long; a SHA-256 pin is 32 bytes (44 base64 characters).")]
+    [InlineData("sha256/A", "is 1 base64 character without '=' padding; a SHA-256 pin is 44, ending in one '='.")]
     [InlineData("sha256/not base64 at all!!", "has ' ' at character 4 of its base64, which standard base64 does not use")]
     [InlineData("sha1/AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "does not start with 'sha256/'")]
     [InlineData("", "is empty")]

@@ -15,10 +15,10 @@ internal static partial class CollectorLog
     [LoggerMessage(4, LogLevel.Debug, "A report from {Client} was refused ({Reason}): {Message}")]
     public static partial void ReportRejected(ILogger logger, string client, string reason, string message);
 
-    [LoggerMessage(5, LogLevel.Error, "A group commit of {Count} reports failed; they were answered 503 so their senders retry.")]
+    [LoggerMessage(5, LogLevel.Error, "A group commit failed (reports: {Count}); they were answered 503 so their senders retry.")]
     public static partial void CommitFailed(ILogger logger, int count, Exception exception);
 
-    [LoggerMessage(6, LogLevel.Warning, "Alert sent for '{Host}': {Failures} reports in the last {Window}.")]
+    [LoggerMessage(6, LogLevel.Warning, "Alert sent for '{Host}': failure reports in the last {Window}: {Failures}.")]
     public static partial void AlertSent(ILogger logger, string host, long failures, TimeSpan window);
 
     [LoggerMessage(7, LogLevel.Error, "The alert for '{Host}' could not be delivered to the webhook; it is tried again at the next check.")]
@@ -30,7 +30,7 @@ internal static partial class CollectorLog
     [LoggerMessage(9, LogLevel.Information, "Schema migration {Version} applied.")]
     public static partial void MigrationApplied(ILogger logger, int version);
 
-    [LoggerMessage(10, LogLevel.Information, "Policy file '{Path}' loaded: {Policies} policies; the dashboard proposes changes to it.")]
+    [LoggerMessage(10, LogLevel.Information, "Policy file '{Path}' loaded (policies: {Policies}); the dashboard proposes changes to it.")]
     public static partial void PolicyLoaded(ILogger logger, string path, int policies);
 
     [LoggerMessage(11, LogLevel.Information, "Reports need the ingestion token (Ingestion:Token) as ?token= or Authorization: Bearer.")]

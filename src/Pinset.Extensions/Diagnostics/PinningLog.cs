@@ -14,7 +14,7 @@ internal static partial class PinningLog
     [LoggerMessage(EventId = 3, EventName = "ReportOnlyMismatch", Level = LogLevel.Warning, Message = "A TLS connection to '{Host}' does not satisfy its report-only pinning policy and was allowed.\n{FailureBlock}")]
     public static partial void ReportOnlyMismatch(ILogger logger, string host, string failureBlock);
 
-    [LoggerMessage(EventId = 4, EventName = "ReloadApplied", Level = LogLevel.Information, Message = "A new pinning configuration with {PolicyCount} policies is in force for new connections.")]
+    [LoggerMessage(EventId = 4, EventName = "ReloadApplied", Level = LogLevel.Information, Message = "A new pinning configuration is in force for new connections (policies: {PolicyCount}).")]
     public static partial void ReloadApplied(ILogger logger, int policyCount);
 
     [LoggerMessage(EventId = 5, EventName = "ReloadRejected", Level = LogLevel.Error, Message = "A changed pinning configuration was refused; the last good policy stays in force. What is wrong ({ErrorCount}):\n{Errors}")]
@@ -26,7 +26,7 @@ internal static partial class PinningLog
     [LoggerMessage(EventId = 7, EventName = "ReportSendFailed", Level = LogLevel.Warning, Message = "A pin-violation report for '{Host}' could not be delivered to '{ReportUri}' (attempt {Attempt} of {MaxAttempts}): {Problem}.")]
     public static partial void ReportSendFailed(ILogger logger, string host, string reportUri, int attempt, int maxAttempts, string problem);
 
-    [LoggerMessage(EventId = 8, EventName = "ReportDropped", Level = LogLevel.Warning, Message = "A pin-violation report for '{Host}' was dropped: {Capacity} reports are already waiting.")]
+    [LoggerMessage(EventId = 8, EventName = "ReportDropped", Level = LogLevel.Warning, Message = "A pin-violation report for '{Host}' was dropped: the queue is full (capacity: {Capacity}).")]
     public static partial void ReportDropped(ILogger logger, string host, int capacity);
 
     [LoggerMessage(EventId = 9, EventName = "UnpinnedHandshake", Level = LogLevel.Warning, Message = "A TLS handshake to '{Host}', which the pinning policy covers ({Pattern}), completed without passing through Pinset: some client in this process is not pinned (an HttpClient made with new, a library's own client). Pin it, or route it through IHttpClientFactory with UseCertificatePinning().")]

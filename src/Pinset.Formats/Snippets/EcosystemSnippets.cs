@@ -59,7 +59,7 @@ internal static class EcosystemSnippets
 
             if (policy.ReportUris.Count > 0)
             {
-                warnings.Add($"{where}: curl sends no reports; {policy.ReportUris.Count} report URIs are left out.");
+                warnings.Add($"{where}: curl sends no reports; {Plural.Count(policy.ReportUris.Count, "report URI")} {(policy.ReportUris.Count == 1 ? "is" : "are")} left out.");
             }
 
             if (policy.Certificates.Count > 0)

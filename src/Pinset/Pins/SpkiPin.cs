@@ -35,7 +35,7 @@ public readonly struct SpkiPin : IEquatable<SpkiPin>
     {
         if (sha256.Length != Sha256Digest.Size)
         {
-            throw new PinsetFormatException($"A SHA-256 pin is {Sha256Digest.Size} bytes; {sha256.Length} bytes were given.");
+            throw new PinsetFormatException($"A SHA-256 pin is {Sha256Digest.Size} bytes; {Plural.Count(sha256.Length, "byte")} {(sha256.Length == 1 ? "was" : "were")} given.");
         }
 
         return new SpkiPin(Sha256Digest.FromBytes(sha256));
@@ -145,7 +145,7 @@ public readonly struct SpkiPin : IEquatable<SpkiPin>
 
         if (Base64.IsValid(base64, out int length) && length != Sha256Digest.Size)
         {
-            return $"Pin '{value}' is {length} bytes long; a SHA-256 pin is 32 bytes (44 base64 characters).";
+            return $"Pin '{value}' is {Plural.Count(length, "byte")} long; a SHA-256 pin is 32 bytes (44 base64 characters).";
         }
 
         if (base64.Length == Base64Length && padding == Base64Length - 1)
@@ -155,7 +155,7 @@ public readonly struct SpkiPin : IEquatable<SpkiPin>
                 + "Check that it was copied whole and unchanged (in a pin that is, that character is one of A, E, I, M, Q, U, Y, c, g, k, o, s, w, 0, 4, 8).";
         }
 
-        return $"Pin '{value}' is {base64.Length} base64 characters{(padding < 0 ? " without '=' padding" : string.Empty)}; a SHA-256 pin is 44, ending in one '='.";
+        return $"Pin '{value}' is {Plural.Count(base64.Length, "base64 character")}{(padding < 0 ? " without '=' padding" : string.Empty)}; a SHA-256 pin is 44, ending in one '='.";
     }
 
     /// <summary>The characters of standard base64; in a class of its own, so only a bad pin pays for building it.</summary>

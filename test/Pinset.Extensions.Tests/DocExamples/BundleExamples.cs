@@ -18,7 +18,7 @@ internal static class BundleExamples
         builder.Services.AddCertificatePinning(builder.Configuration.GetSection("pinning"), options =>
         {
             options.Bundles.Url = new Uri("https://pins.exchange.example/tradebot/pins.jws");
-            options.Bundles.TrustedKeys.Add(SigningKeys.Current); // signer.pub, compiled into the app
+            options.Bundles.TrustedKeys.Add(SigningKeys.Current); // the PEM text of signer.pub, a constant of the app
             options.Bundles.TrustedKeys.Add(SigningKeys.Next);    // its successor, for a signing-key rotation
             options.Bundles.StateDirectory = Path.Combine(
                 Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "TradeBot", "pinset");

@@ -60,6 +60,7 @@ internal static class ReadmeExamples
 
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddCertificatePinning(builder.Configuration.GetSection("pinning"), o => o.DetectUnpinnedHandshakes = true);
+        // ExchangeApi is your typed client: a class whose constructor takes the pinned HttpClient.
         builder.Services.AddHttpClient<ExchangeApi>().UseCertificatePinning(); // or every client: ConfigureHttpClientDefaults(b => b.UseCertificatePinning())
         builder.Services.AddHealthChecks().AddCertificatePinning();            // unhealthy if any client reached a pinned host unpinned
         using var host = builder.Build();

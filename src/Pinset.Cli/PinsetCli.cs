@@ -23,6 +23,7 @@ internal static class PinsetCli
             DemoCommand.Create(output, json),
             TunnelCommand.Create(output),
             CompletionCommand.Create(output),
+            DocsCommand.Create(output),
         };
         root.Options.Add(json);
         CommandListHelp.Install(root);

@@ -31,7 +31,7 @@ public sealed class ShellCompletionTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "pinset", "ver" }, 1, new[] { "verify" })]
-    [InlineData(new[] { "pinset", "" }, 1, new[] { "pin", "verify", "check", "convert", "backup-key", "bundle", "demo", "tunnel", "completion" })]
+    [InlineData(new[] { "pinset", "" }, 1, new[] { "pin", "verify", "check", "convert", "backup-key", "bundle", "demo", "tunnel", "completion", "docs" })]
     [InlineData(new[] { "pinset", "bundle", "s" }, 2, new[] { "sign" })]
     [InlineData(new[] { "pinset", "bundle", "verify", "" }, 3, new[] { ShellCompletion.FilesMarker })]
     [InlineData(new[] { "pinset", "pin", "--form" }, 2, new[] { "--format" })]

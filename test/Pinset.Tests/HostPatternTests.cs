@@ -106,4 +106,9 @@ public sealed class HostPatternTests
 
     [Fact]
     public void PublicSuffixList_Embedded_HasIcannRules() => Assert.True(PublicSuffixList.RuleCount > 5000);
+
+    /// <summary>The embedded list, read as bytes, has as many rules as the file has lines that are not comments.</summary>
+    [Fact]
+    public void PublicSuffixList_Embedded_EveryRuleOfTheFile() =>
+        Assert.Equal(File.ReadLines(Repository.File("src", "Pinset", "Resources", "public_suffix_list.dat")).Count(l => !l.StartsWith("//", StringComparison.Ordinal)), PublicSuffixList.RuleCount);
 }

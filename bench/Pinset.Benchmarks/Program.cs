@@ -4,7 +4,7 @@ using Pinset.Benchmarks;
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- [e2e] [--quick] [BenchmarkDotNet arguments]
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- check [--quick]   (pinset check over many servers, in-process)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- coldstart [--quick]   (first pinned request of a fresh process)
-// dotnet run -c Release --project bench/Pinset.Benchmarks -- startup [--quick] [--pinset PATH]   (pinset pin FILE from a cold process, against openssl)
+// dotnet run -c Release --project bench/Pinset.Benchmarks -- startup [--quick] [--feed DIR]   (pinset pin FILE from a cold process, installed as the README says, against openssl)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- tunnel [--quick]   (pinset tunnel against stunnel4, side by side on loopback)
 // (and "servers N DIR", for bench/check-scale.sh)
 if (args is ["servers", var count, var directory])
@@ -24,7 +24,7 @@ if (args.Contains("coldstart"))
 
 if (args.Contains("startup"))
 {
-    int path = Array.IndexOf(args, "--pinset");
+    int path = Array.IndexOf(args, "--feed");
     return await ToolStartup.RunAsync(args.Contains("--quick"), path >= 0 && path + 1 < args.Length ? args[path + 1] : null);
 }
 

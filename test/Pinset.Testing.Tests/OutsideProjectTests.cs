@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -11,7 +9,8 @@ namespace Pinset.Testing.Tests;
 /// UseCertificatePinning() it fails with the messages the page documents. One pack serves both runs, and the issue
 /// "packages ready to publish" too: every shipped package's metadata, and the tool installed from the feed.
 /// </summary>
-public sealed partial class OutsideProjectTests
+[Collection(PackedFeed.Collection)]
+public sealed partial class OutsideProjectTests(PackedFeed packed)
 {
     private const string PinningLine = "\n            .UseCertificatePinning();";
 
@@ -21,15 +20,11 @@ public sealed partial class OutsideProjectTests
         using var dir = new TempDirectory();
         var page = await File.ReadAllTextAsync(Repository.File("docs", "testing.md"));
         var project = Directory.CreateDirectory(dir.File("outside")).FullName;
-        string feed = dir.File("feed");
-
-        var pack = await RunAsync("bash", [Repository.File("eng", "pack.sh"), feed], Repository.Root);
-        Assert.True(pack.Exit == 0, $"eng/pack.sh failed:{Environment.NewLine}{pack.Output}");
+        string feed = packed.Feed;
         AssertReadyToPublish(feed);
-        await AssertToolInstallsAsync(feed, dir.File("tool"));
         await WriteProjectAsync(project, feed, page);
 
-        var pinned = await RunAsync("dotnet", ["test", project, "--disable-build-servers", "-p:UseSharedCompilation=false"], project);
+        var pinned = await OutsideProcess.RunAsync("dotnet", ["test", project, "--disable-build-servers", "-p:UseSharedCompilation=false"], project);
         Assert.True(pinned.Exit == 0, $"The pinned example failed:{Environment.NewLine}{pinned.Output}");
         Assert.True(Summary(pinned.Output) == (0, 2), $"Expected 2 passed tests:{Environment.NewLine}{pinned.Output}");
 
@@ -38,7 +33,7 @@ public sealed partial class OutsideProjectTests
         Assert.Single(Regex.Matches(code, Regex.Escape(PinningLine)));
         await File.WriteAllTextAsync(app, code.Replace(PinningLine, ";", StringComparison.Ordinal));
 
-        var unpinned = await RunAsync("dotnet", ["test", project, "--disable-build-servers", "-p:UseSharedCompilation=false"], project);
+        var unpinned = await OutsideProcess.RunAsync("dotnet", ["test", project, "--disable-build-servers", "-p:UseSharedCompilation=false"], project);
         Assert.True(unpinned.Exit != 0, $"The example passed without UseCertificatePinning():{Environment.NewLine}{unpinned.Output}");
         Assert.True(Summary(unpinned.Output) == (2, 0), $"Expected 2 failed tests:{Environment.NewLine}{unpinned.Output}");
         var documented = DocumentedFailures(page);
@@ -50,13 +45,16 @@ public sealed partial class OutsideProjectTests
         Assert.Equal(2, documented.Count);
     }
 
-    /// <summary>The shipped projects each packed with symbols, one version, the MIT licence expression, and its own README inside.</summary>
+    /// <summary>
+    /// The shipped projects each packed with symbols, one version, the MIT licence expression, and its own README inside;
+    /// the tool as a top-level package naming its platform packages (linux-x64 native, any IL), which carry the symbols.
+    /// </summary>
     private static void AssertReadyToPublish(string feed)
     {
         var version = PackageVersion();
-        string[] shipped = ["Pinset", "Pinset.Cli", "Pinset.Extensions", "Pinset.Formats", "Pinset.Testing"];
+        string[] shipped = ["Pinset", "Pinset.Cli", "Pinset.Cli.any", "Pinset.Cli.linux-x64", "Pinset.Extensions", "Pinset.Formats", "Pinset.Testing"];
         Assert.Equal(
-            shipped.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).Order(StringComparer.Ordinal),
+            shipped.SelectMany(id => id == "Pinset.Cli" ? new[] { $"{id}.{version}.nupkg" } : [$"{id}.{version}.nupkg", $"{id}.{version}.snupkg"]).Order(StringComparer.Ordinal),
             Directory.GetFiles(feed).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var id in shipped)
         {
@@ -67,22 +65,13 @@ public sealed partial class OutsideProjectTests
             Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
             Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")?.Value), $"{id} has no description.");
             using var readme = new StreamReader(package.GetEntry("README.md")!.Open());
-            Assert.Equal(File.ReadAllText(Repository.File("src", id, "README.md")), readme.ReadToEnd());
+            Assert.Equal(File.ReadAllText(Repository.File("src", id.StartsWith("Pinset.Cli", StringComparison.Ordinal) ? "Pinset.Cli" : id, "README.md")), readme.ReadToEnd());
             Assert.NotNull(package.GetEntry("LICENSE"));
         }
     }
 
-    /// <summary>The tool package installs from the feed as a user installs it, and runs.</summary>
-    private static async Task AssertToolInstallsAsync(string feed, string toolPath)
-    {
-        var install = await RunAsync("dotnet", ["tool", "install", "Pinset.Cli", "--tool-path", toolPath, "--add-source", feed, "--prerelease"], Repository.Root);
-        Assert.True(install.Exit == 0, $"dotnet tool install failed:{Environment.NewLine}{install.Output}");
-        var version = await RunAsync(Path.Combine(toolPath, "pinset"), ["--version"], Repository.Root);
-        Assert.True(version.Exit == 0 && version.Output.StartsWith(PackageVersion(), StringComparison.Ordinal), version.Output);
-    }
-
     /// <summary>The one version of every shipped package, from src/Directory.Build.props.</summary>
-    private static string PackageVersion()
+    internal static string PackageVersion()
     {
         var props = XDocument.Load(Repository.File("src", "Directory.Build.props")).Descendants().ToList();
         return $"{props.Single(e => e.Name == "VersionPrefix").Value}-{props.Single(e => e.Name == "VersionSuffix").Value}";
@@ -126,40 +115,8 @@ public sealed partial class OutsideProjectTests
 
     private static async Task<string> GlobalPackagesFolderAsync()
     {
-        var locals = await RunAsync("dotnet", ["nuget", "locals", "global-packages", "--list"], Repository.Root);
+        var locals = await OutsideProcess.RunAsync("dotnet", ["nuget", "locals", "global-packages", "--list"], Repository.Root);
         return locals.Output.Trim().Split("global-packages:", 2)[1].Trim();
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string command, string[] arguments, string workingDirectory)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The outer test run's MSBuild and test-host settings would steer the inner build; it gets a clean slate.
-        foreach (var (name, value) in DotnetBuild.CleanEnvironment())
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(8));
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
     }
 
     [GeneratedRegex(@"<!-- outside:(?<file>[\w.]+) -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]

@@ -56,12 +56,12 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
     private string Bundle(long version, PinningConfiguration? pins = null, ECDsa? key = null, TimeSpan? validFor = null) =>
         PinBundle.Sign(pins ?? Pins(_pki.Intermediate.Pin, TestPki.BackupPin), version, _time.GetUtcNow(), _time.GetUtcNow() + (validFor ?? TimeSpan.FromDays(7)), key ?? _signer);
 
-    private async Task<IHost> StartAsync(Action<PinBundleOptions>? bundles = null, bool startHostedServices = false)
+    private async Task<IHost> StartAsync(Action<PinBundleOptions>? bundles = null, bool startHostedServices = false, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddFakeLogging();
         builder.Logging.AddFilter("Pinset", LogLevel.Information); // not the Warning of a sample's appsettings.json in the output folder
-        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton(time ?? _time);
         builder.Services.AddCertificatePinning(options =>
         {
             options.Configuration = Embedded;
@@ -286,6 +286,85 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         Assert.Equal(3, result.Version);
         Assert.True(await ReachesExchangeAsync(offline));
         _bundles = await BundleServer.StartAsync(_pki);
+    }
+
+    /// <summary>
+    /// Version 1 was accepted by a clock two hours ahead of this one (the app's clock is behind after a snapshot restore,
+    /// or a spoofed NTP answer): at the next start the remembered bundle is issued in the future, so it does not verify.
+    /// </summary>
+    private async Task RememberVersion1IssuedInTheFutureAsync()
+    {
+        var ahead = new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromHours(2));
+        _bundles.Body = PinBundle.Sign(Pins(_pki.Intermediate.Pin, TestPki.BackupPin), 1, ahead.GetUtcNow(), ahead.GetUtcNow() + TimeSpan.FromDays(7), _signer);
+        using var first = await StartAsync(time: ahead);
+        Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(first).RefreshBundleAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task RememberedBundleNotYetValidAtStart_FallbackSaysSo_ThenTheSameBundleAppliesOnRefreshOnceTheClockIsRight()
+    {
+        await RememberVersion1IssuedInTheFutureAsync();
+        using var host = await StartAsync();
+        Assert.False(await ReachesExchangeAsync(host)); // the fallback is in force, which is right while the clock is behind
+        var health = await HealthAsync(host);
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("The remembered pin bundle (version 1) did not verify (NotYetValid)", health.Entries["pinset"].Description, StringComparison.Ordinal);
+        Assert.Contains("The configuration's policy is in force until it does or a newer bundle arrives", health.Entries["pinset"].Description, StringComparison.Ordinal);
+
+        var early = await Pinning(host).RefreshBundleAsync();
+        Assert.Equal(PinBundleRefusal.NotYetValid, early.Refusal);
+        Assert.False(await ReachesExchangeAsync(host));
+
+        _time.Advance(TimeSpan.FromHours(2));
+        var result = await Pinning(host).RefreshBundleAsync();
+        Assert.Equal(1, result.Version);
+        Assert.True(await ReachesExchangeAsync(host));
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(host)).Status);
+    }
+
+    [Fact]
+    public async Task RememberedBundleNotYetValidAtStart_AppliesWhenTheClockReachesIt_WithoutARefresh()
+    {
+        await RememberVersion1IssuedInTheFutureAsync();
+        using var host = await StartAsync();
+        Assert.False(await ReachesExchangeAsync(host));
+
+        _time.Advance(TimeSpan.FromHours(2) - PinBundle.DefaultClockSkew);
+        Assert.True(await ReachesExchangeAsync(host));
+        Assert.Equal(1, host.Services.GetRequiredService<PinningPolicyMonitor>().Bundles.Current?.Version);
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(host)).Status);
+        Assert.Contains(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 11 && r.Message.Contains("version 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SharedStateDirectory_ANewerBundleNotYetValidHere_SaidByHealth_AndAppliedWhenFetchedOnceTheClockIsRight()
+    {
+        using var behind = await StartAsync();
+        var version1 = Bundle(1);
+        _bundles.Body = version1;
+        Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(behind).RefreshBundleAsync()).Outcome);
+
+        // Another instance on the same state directory, whose clock is two hours ahead, accepts version 2.
+        var ahead = new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromHours(2));
+        var version2 = PinBundle.Sign(Pins(Unrelated, TestPki.BackupPin), 2, ahead.GetUtcNow(), ahead.GetUtcNow() + TimeSpan.FromDays(7), _signer);
+        using (var other = await StartAsync(time: ahead))
+        {
+            _bundles.Body = version2;
+            Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(other).RefreshBundleAsync()).Outcome);
+        }
+
+        _bundles.Body = version1;
+        Assert.Equal(PinBundleRefusal.Rollback, (await Pinning(behind).RefreshBundleAsync()).Refusal);
+        Assert.True(await ReachesExchangeAsync(behind)); // version 2 does not verify here yet: version 1 stays
+        var health = await HealthAsync(behind);
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("The remembered pin bundle (version 2) did not verify (NotYetValid)", health.Entries["pinset"].Description, StringComparison.Ordinal);
+        Assert.Contains("Version 1 stays in force", health.Entries["pinset"].Description, StringComparison.Ordinal);
+
+        _time.Advance(TimeSpan.FromHours(2));
+        _bundles.Body = version2;
+        Assert.Equal(2, (await Pinning(behind).RefreshBundleAsync()).Version);
+        Assert.False(await ReachesExchangeAsync(behind));
     }
 
     [Fact]

@@ -36,6 +36,7 @@ internal sealed class PinBundleRefresher(IHttpClientFactory clients, PinningPoli
         await _one.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
+            store.RetryRemembered(); // one refused when it was read (a clock behind) may verify now, even with the URL unreachable
             return await FetchAsync(store, url, cancel).ConfigureAwait(false);
         }
         finally

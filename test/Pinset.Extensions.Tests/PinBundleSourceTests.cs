@@ -542,6 +542,65 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(host).RefreshBundleAsync()).Outcome);
     }
 
+    [Fact]
+    public async Task Fetch_TrustsTheAppsCustomRoots_WhenTheBundlesGiveNoneOfTheirOwn()
+    {
+        // The app trusts its private CA (PinningOptions.CustomTrustRoots), which issued the bundle server's certificate.
+        using var host = await StartAsync(b => b.CustomTrustRoots = null);
+        _bundles.Body = Bundle(1);
+        var result = await Pinning(host).RefreshBundleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.Outcome == PinBundleRefreshOutcome.Applied, result.Message);
+        Assert.True(await ReachesExchangeAsync(host));
+    }
+
+    [Fact]
+    public async Task Fetch_ServerCertificateNotTrusted_FailsAtOnce_LoggedByPinsetNamingTheSettingToChange()
+    {
+        // Bundles.CustomTrustRoots, when given, is what the fetch trusts: here a root that did not issue the server's certificate.
+        using var host = await StartAsync(
+            b =>
+            {
+                b.CustomTrustRoots = [_pki.InterceptorRoot.Certificate];
+                b.MaxRetryAttempts = 2; // a certificate that is not trusted is no transient failure: it is not retried
+            },
+            time: TimeProvider.System); // were it retried, the backoff would take its real 1 and 2 seconds
+        _bundles.Body = Bundle(1);
+        var result = await Pinning(host).RefreshBundleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Message.Contains("OnRetry", StringComparison.Ordinal));
+        Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
+        Assert.Equal(0, _bundles.Requests); // the server saw no request: the handshake failed
+        var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 14);
+        Assert.Contains("The bundle server's certificate was refused by the bundle fetch, which trusts the roots of Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued the bundle server's certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains(result.Message, logged.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, "which trusts the app's roots, PinningOptions.CustomTrustRoots (Bundles.CustomTrustRoots is not set)")]
+    [InlineData(false, "which trusts the system's roots (neither Bundles.CustomTrustRoots nor PinningOptions.CustomTrustRoots is set)")]
+    public async Task Fetch_ServerNotTrustedByTheAppsRootsOrTheSystems_TheRefusalSaysWhichSettingTheFetchFollowed(bool appRoots, string said)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddFakeLogging();
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddCertificatePinning(options =>
+        {
+            options.Configuration = Embedded;
+            options.CustomTrustRoots = appRoots ? [_pki.InterceptorRoot.Certificate] : null;
+            options.Bundles.Url = _bundles.Url;
+            options.Bundles.TrustedKeys.Add(_signer.ExportSubjectPublicKeyInfoPem());
+            options.Bundles.StateDirectory = _state.Path;
+            options.Bundles.MaxRetryAttempts = 0;
+        });
+        using var host = builder.Build();
+        _bundles.Body = Bundle(1);
+        var result = await Pinning(host).RefreshBundleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
+        var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 14);
+        Assert.Contains(said, logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued the bundle server's certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+    }
+
     private static Task<HealthReport> HealthAsync(IHost host) => host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
     /// <summary>Serves the bundle over real HTTPS, with the answers a bundle server (or an attacker) may give.</summary>

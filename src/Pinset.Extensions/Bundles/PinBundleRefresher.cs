@@ -124,6 +124,10 @@ internal sealed class PinBundleRefresher(IHttpClientFactory clients, PinningPoli
         {
             return store.Failed($"fetching '{url}' took longer than Bundles.RequestTimeout ({timeout}) and was cut off ({ex.GetType().Name}).");
         }
+        catch (Exception ex) when (PinBundleClient.IsCertificateRefusal(ex) && !cancel.IsCancellationRequested)
+        {
+            return store.Failed($"fetching '{url}' failed: {Describe(ex)} {PinBundleClient.Refusal(options.CurrentValue)}");
+        }
         catch (Exception ex) when (!cancel.IsCancellationRequested)
         {
             // Refused, timed out, reset, or a fault of ours: the bundle in force stays, the failure is logged and counted.

@@ -571,7 +571,7 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         Assert.Equal(0, _bundles.Requests); // the server saw no request: the handshake failed
         var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 14);
         Assert.Contains("The bundle server's certificate was refused by the bundle fetch, which trusts the roots of Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
-        Assert.Contains("add the root that issued the bundle server's certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued its certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
         Assert.Contains(result.Message, logged.Message, StringComparison.Ordinal);
     }
 
@@ -598,7 +598,7 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
         var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 14);
         Assert.Contains(said, logged.Message, StringComparison.Ordinal);
-        Assert.Contains("add the root that issued the bundle server's certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued its certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
     }
 
     private static Task<HealthReport> HealthAsync(IHost host) => host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();

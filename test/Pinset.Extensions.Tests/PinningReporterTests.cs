@@ -154,6 +154,43 @@ public sealed class PinningReporterTests : IDisposable
     }
 
     [Fact]
+    public async Task HttpsCollectorUnderTheAppsPrivateCa_ReportArrives()
+    {
+        // The app trusts its private CA (PinningOptions.CustomTrustRoots), which also issued its collector's certificate.
+        await using var endpoint = await ReportEndpoint.StartAsync(chain: _pki.GenuineChain());
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(Policy(endpoint.Url), _pki);
+        using var client = Client(host.Services, interceptor.Port);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        await endpoint.WaitForReportsAsync(1);
+        Assert.Equal(Uri.UriSchemeHttps, endpoint.Url.Scheme);
+    }
+
+    [Fact]
+    public async Task CollectorCertificateRefused_NotRetried_LoggedNamingTheSettingToChange()
+    {
+        await using var endpoint = await ReportEndpoint.StartAsync(chain: _pki.GenuineChain());
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(Policy(endpoint.Url), _pki, s => s.Configure<PinningOptions>(o =>
+        {
+            o.Reporting.CustomTrustRoots = [_pki.InterceptorRoot.Certificate];
+            o.Reporting.RetryDelay = TimeSpan.FromMilliseconds(5);
+        }));
+        using var failed = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsFailed);
+        using (var client = Client(host.Services, interceptor.Port))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        }
+
+        await failed.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+        var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 7);
+        Assert.Contains("(attempt 1 of 3)", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("The report endpoint's certificate was refused by the report client, which trusts the roots of Reporting.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued its certificate to Reporting.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Empty(endpoint.Reports);
+    }
+
+    [Fact]
     public async Task FullQueue_DropsAndCounts()
     {
         await using var endpoint = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);

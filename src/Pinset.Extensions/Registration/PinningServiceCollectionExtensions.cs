@@ -59,7 +59,7 @@ public static class PinningServiceCollectionExtensions
         services.TryAddSingleton(sp => new PinningPolicyMonitor(sp, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PinningMetrics>();
         services.TryAddSingleton(TimeProvider.System);
-        PinViolationReportSender.Register(services, ReportOptions);
+        PinViolationReportSender.Register(services, ReportOptions, sp => sp.GetRequiredService<IOptionsMonitor<PinningOptions>>().CurrentValue.CustomTrustRoots);
         services.TryAddSingleton(sp => new PinningReporter(
             ReportOptions(sp),
             sp.GetRequiredService<PinViolationReportSender>(),

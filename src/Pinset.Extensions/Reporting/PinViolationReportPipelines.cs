@@ -51,6 +51,7 @@ internal sealed class PinViolationReportPipelines : IAsyncDisposable, IDisposabl
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = _options.RetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(!OwnClientTrust.IsCertificateRefusal(args.Outcome.Exception) && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                 OnRetry = args =>
                 {
                     if (args.Context.GetRequestMessage()?.Options.TryGetValue(FailedAttemptsKey, out var failed) == true)

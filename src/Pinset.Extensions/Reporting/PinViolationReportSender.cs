@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,7 +32,7 @@ internal sealed record PinViolationReportOutcome(bool Delivered, IReadOnlyList<s
 /// changes are followed as a factory's rotation would): sending then needs nothing from the container, so the reports
 /// queued when the app shuts down are sent while the container is being disposed.
 /// </remarks>
-internal sealed class PinViolationReportSender(IHttpMessageHandlerFactory handlers, PinningReportOptions options)
+internal sealed class PinViolationReportSender(IHttpMessageHandlerFactory handlers, PinningReportOptions options, OwnClientTrust trust)
 {
     /// <summary>The report client. Its name starts with <see cref="PinnedClientNames.OwnPrefix"/>, so pinning every client never pins it: a failed report must never be reported.</summary>
     public const string ClientName = PinnedClientNames.OwnPrefix + "Reports";
@@ -39,17 +40,19 @@ internal sealed class PinViolationReportSender(IHttpMessageHandlerFactory handle
     private readonly HttpMessageInvoker _client = new(handlers.CreateHandler(ClientName), disposeHandler: false);
 
     /// <summary>
-    /// Registers the sender and its client, with <paramref name="options"/> read once, when the pipelines are made. Uses
-    /// the <see cref="TimeProvider"/> registered in the container (the system clock unless another was registered first),
-    /// as Polly does.
+    /// Registers the sender and its client, with <paramref name="options"/> read once, when the pipelines are made, and
+    /// the report client's trust (<see cref="OwnClientTrust"/>: <see cref="PinningReportOptions.CustomTrustRoots"/>,
+    /// else <paramref name="appRoots"/>, else the system's roots). Uses the <see cref="TimeProvider"/> registered in the
+    /// container (the system clock unless another was registered first), as Polly does.
     /// </summary>
-    public static IHttpClientBuilder Register(IServiceCollection services, Func<IServiceProvider, PinningReportOptions> options)
+    public static IHttpClientBuilder Register(IServiceCollection services, Func<IServiceProvider, PinningReportOptions> options, Func<IServiceProvider, X509Certificate2Collection?>? appRoots = null)
     {
+        OwnClientTrust Trust(IServiceProvider sp) => new("the report client", "report endpoint", "Reporting.CustomTrustRoots", options(sp).CustomTrustRoots, appRoots?.Invoke(sp));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PinViolationReportPipelines(options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(sp => new PinViolationReportSender(sp.GetRequiredService<IHttpMessageHandlerFactory>(), options(sp)));
+        services.TryAddSingleton(sp => new PinViolationReportSender(sp.GetRequiredService<IHttpMessageHandlerFactory>(), options(sp), Trust(sp)));
         return services.AddHttpClient(ClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .ConfigurePrimaryHttpMessageHandler(sp => Trust(sp).Handler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<PinViolationReportPipelines>().For));
     }
@@ -73,6 +76,10 @@ internal sealed class PinViolationReportSender(IHttpMessageHandlerFactory handle
         catch (TimeoutRejectedException ex) when (ex.Timeout == options.TotalTimeout && failed.Count > 0)
         {
             failed.Add($"not delivered within {Seconds(ex.Timeout)}, every attempt included; the last attempt before that: {failed[^1]}");
+        }
+        catch (HttpRequestException ex) when (OwnClientTrust.IsCertificateRefusal(ex))
+        {
+            failed.Add($"{ErrorText.WithCauses(ex)} {trust.Refusal().TrimEnd('.')}");
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -56,12 +56,12 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
     private string Bundle(long version, PinningConfiguration? pins = null, ECDsa? key = null, TimeSpan? validFor = null) =>
         PinBundle.Sign(pins ?? Pins(_pki.Intermediate.Pin, TestPki.BackupPin), version, _time.GetUtcNow(), _time.GetUtcNow() + (validFor ?? TimeSpan.FromDays(7)), key ?? _signer);
 
-    private async Task<IHost> StartAsync(Action<PinBundleOptions>? bundles = null, bool startHostedServices = false)
+    private async Task<IHost> StartAsync(Action<PinBundleOptions>? bundles = null, bool startHostedServices = false, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddFakeLogging();
         builder.Logging.AddFilter("Pinset", LogLevel.Information); // not the Warning of a sample's appsettings.json in the output folder
-        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton(time ?? _time);
         builder.Services.AddCertificatePinning(options =>
         {
             options.Configuration = Embedded;
@@ -288,6 +288,85 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         _bundles = await BundleServer.StartAsync(_pki);
     }
 
+    /// <summary>
+    /// Version 1 was accepted by a clock two hours ahead of this one (the app's clock is behind after a snapshot restore,
+    /// or a spoofed NTP answer): at the next start the remembered bundle is issued in the future, so it does not verify.
+    /// </summary>
+    private async Task RememberVersion1IssuedInTheFutureAsync()
+    {
+        var ahead = new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromHours(2));
+        _bundles.Body = PinBundle.Sign(Pins(_pki.Intermediate.Pin, TestPki.BackupPin), 1, ahead.GetUtcNow(), ahead.GetUtcNow() + TimeSpan.FromDays(7), _signer);
+        using var first = await StartAsync(time: ahead);
+        Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(first).RefreshBundleAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task RememberedBundleNotYetValidAtStart_FallbackSaysSo_ThenTheSameBundleAppliesOnRefreshOnceTheClockIsRight()
+    {
+        await RememberVersion1IssuedInTheFutureAsync();
+        using var host = await StartAsync();
+        Assert.False(await ReachesExchangeAsync(host)); // the fallback is in force, which is right while the clock is behind
+        var health = await HealthAsync(host);
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("The remembered pin bundle (version 1) did not verify (NotYetValid)", health.Entries["pinset"].Description, StringComparison.Ordinal);
+        Assert.Contains("The configuration's policy is in force until it does or a newer bundle arrives", health.Entries["pinset"].Description, StringComparison.Ordinal);
+
+        var early = await Pinning(host).RefreshBundleAsync();
+        Assert.Equal(PinBundleRefusal.NotYetValid, early.Refusal);
+        Assert.False(await ReachesExchangeAsync(host));
+
+        _time.Advance(TimeSpan.FromHours(2));
+        var result = await Pinning(host).RefreshBundleAsync();
+        Assert.Equal(1, result.Version);
+        Assert.True(await ReachesExchangeAsync(host));
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(host)).Status);
+    }
+
+    [Fact]
+    public async Task RememberedBundleNotYetValidAtStart_AppliesWhenTheClockReachesIt_WithoutARefresh()
+    {
+        await RememberVersion1IssuedInTheFutureAsync();
+        using var host = await StartAsync();
+        Assert.False(await ReachesExchangeAsync(host));
+
+        _time.Advance(TimeSpan.FromHours(2) - PinBundle.DefaultClockSkew);
+        Assert.True(await ReachesExchangeAsync(host));
+        Assert.Equal(1, host.Services.GetRequiredService<PinningPolicyMonitor>().Bundles.Current?.Version);
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(host)).Status);
+        Assert.Contains(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 11 && r.Message.Contains("version 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SharedStateDirectory_ANewerBundleNotYetValidHere_SaidByHealth_AndAppliedWhenFetchedOnceTheClockIsRight()
+    {
+        using var behind = await StartAsync();
+        var version1 = Bundle(1);
+        _bundles.Body = version1;
+        Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(behind).RefreshBundleAsync()).Outcome);
+
+        // Another instance on the same state directory, whose clock is two hours ahead, accepts version 2.
+        var ahead = new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromHours(2));
+        var version2 = PinBundle.Sign(Pins(Unrelated, TestPki.BackupPin), 2, ahead.GetUtcNow(), ahead.GetUtcNow() + TimeSpan.FromDays(7), _signer);
+        using (var other = await StartAsync(time: ahead))
+        {
+            _bundles.Body = version2;
+            Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(other).RefreshBundleAsync()).Outcome);
+        }
+
+        _bundles.Body = version1;
+        Assert.Equal(PinBundleRefusal.Rollback, (await Pinning(behind).RefreshBundleAsync()).Refusal);
+        Assert.True(await ReachesExchangeAsync(behind)); // version 2 does not verify here yet: version 1 stays
+        var health = await HealthAsync(behind);
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("The remembered pin bundle (version 2) did not verify (NotYetValid)", health.Entries["pinset"].Description, StringComparison.Ordinal);
+        Assert.Contains("Version 1 stays in force", health.Entries["pinset"].Description, StringComparison.Ordinal);
+
+        _time.Advance(TimeSpan.FromHours(2));
+        _bundles.Body = version2;
+        Assert.Equal(2, (await Pinning(behind).RefreshBundleAsync()).Version);
+        Assert.False(await ReachesExchangeAsync(behind));
+    }
+
     [Fact]
     public async Task InterruptedStateWrite_LeavesTheOldStateAndNoRollback()
     {
@@ -461,6 +540,65 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         using var host = builder.Build();
         _bundles.Body = Bundle(1);
         Assert.Equal(PinBundleRefreshOutcome.Applied, (await Pinning(host).RefreshBundleAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task Fetch_TrustsTheAppsCustomRoots_WhenTheBundlesGiveNoneOfTheirOwn()
+    {
+        // The app trusts its private CA (PinningOptions.CustomTrustRoots), which issued the bundle server's certificate.
+        using var host = await StartAsync(b => b.CustomTrustRoots = null);
+        _bundles.Body = Bundle(1);
+        var result = await Pinning(host).RefreshBundleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.Outcome == PinBundleRefreshOutcome.Applied, result.Message);
+        Assert.True(await ReachesExchangeAsync(host));
+    }
+
+    [Fact]
+    public async Task Fetch_ServerCertificateNotTrusted_FailsAtOnce_LoggedByPinsetNamingTheSettingToChange()
+    {
+        // Bundles.CustomTrustRoots, when given, is what the fetch trusts: here a root that did not issue the server's certificate.
+        using var host = await StartAsync(
+            b =>
+            {
+                b.CustomTrustRoots = [_pki.InterceptorRoot.Certificate];
+                b.MaxRetryAttempts = 2; // a certificate that is not trusted is no transient failure: it is not retried
+            },
+            time: TimeProvider.System); // were it retried, the backoff would take its real 1 and 2 seconds
+        _bundles.Body = Bundle(1);
+        var result = await Pinning(host).RefreshBundleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Message.Contains("OnRetry", StringComparison.Ordinal));
+        Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
+        Assert.Equal(0, _bundles.Requests); // the server saw no request: the handshake failed
+        var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 14);
+        Assert.Contains("The bundle server's certificate was refused by the bundle fetch, which trusts the roots of Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued its certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains(result.Message, logged.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, "which trusts the app's roots, PinningOptions.CustomTrustRoots (Bundles.CustomTrustRoots is not set)")]
+    [InlineData(false, "which trusts the system's roots (neither Bundles.CustomTrustRoots nor PinningOptions.CustomTrustRoots is set)")]
+    public async Task Fetch_ServerNotTrustedByTheAppsRootsOrTheSystems_TheRefusalSaysWhichSettingTheFetchFollowed(bool appRoots, string said)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddFakeLogging();
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddCertificatePinning(options =>
+        {
+            options.Configuration = Embedded;
+            options.CustomTrustRoots = appRoots ? [_pki.InterceptorRoot.Certificate] : null;
+            options.Bundles.Url = _bundles.Url;
+            options.Bundles.TrustedKeys.Add(_signer.ExportSubjectPublicKeyInfoPem());
+            options.Bundles.StateDirectory = _state.Path;
+            options.Bundles.MaxRetryAttempts = 0;
+        });
+        using var host = builder.Build();
+        _bundles.Body = Bundle(1);
+        var result = await Pinning(host).RefreshBundleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
+        var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 14);
+        Assert.Contains(said, logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued its certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
     }
 
     private static Task<HealthReport> HealthAsync(IHost host) => host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();

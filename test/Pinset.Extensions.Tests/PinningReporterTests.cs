@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Pinset.Extensions.OutsideApp;
 
 namespace Pinset.Extensions.Tests;
 
@@ -153,6 +154,43 @@ public sealed class PinningReporterTests : IDisposable
     }
 
     [Fact]
+    public async Task HttpsCollectorUnderTheAppsPrivateCa_ReportArrives()
+    {
+        // The app trusts its private CA (PinningOptions.CustomTrustRoots), which also issued its collector's certificate.
+        await using var endpoint = await ReportEndpoint.StartAsync(chain: _pki.GenuineChain());
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(Policy(endpoint.Url), _pki);
+        using var client = Client(host.Services, interceptor.Port);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        await endpoint.WaitForReportsAsync(1);
+        Assert.Equal(Uri.UriSchemeHttps, endpoint.Url.Scheme);
+    }
+
+    [Fact]
+    public async Task CollectorCertificateRefused_NotRetried_LoggedNamingTheSettingToChange()
+    {
+        await using var endpoint = await ReportEndpoint.StartAsync(chain: _pki.GenuineChain());
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        await using var host = await PinnedHost.StartAsync(Policy(endpoint.Url), _pki, s => s.Configure<PinningOptions>(o =>
+        {
+            o.Reporting.CustomTrustRoots = [_pki.InterceptorRoot.Certificate];
+            o.Reporting.RetryDelay = TimeSpan.FromMilliseconds(5);
+        }));
+        using var failed = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsFailed);
+        using (var client = Client(host.Services, interceptor.Port))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        }
+
+        await failed.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+        var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 7);
+        Assert.Contains("(attempt 1 of 3)", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("The report endpoint's certificate was refused by the report client, which trusts the roots of Reporting.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("add the root that issued its certificate to Reporting.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
+        Assert.Empty(endpoint.Reports);
+    }
+
+    [Fact]
     public async Task FullQueue_DropsAndCounts()
     {
         await using var endpoint = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
@@ -217,6 +255,124 @@ public sealed class PinningReporterTests : IDisposable
         Assert.Contains("'c.exchange.test'", logged[2], StringComparison.Ordinal);
         Assert.Contains("circuit is open", logged[2], StringComparison.Ordinal);
         Assert.Contains("(attempt 1 of 1): answered 500 Internal Server Error.", logged[0], StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> ShutdownPaths => [.. HostEnding.Paths];
+
+    [Theory]
+    [MemberData(nameof(ShutdownPaths))]
+    public async Task HostShutdown_ReportQueuedBehindASlowOne_IsSentAndNothingIsThrown(string shutdown)
+    {
+        // The refused handshake queues one report per URI: the first endpoint holds its report until the container is
+        // being disposed, so the second report is sent while the app shuts down, as a report queued at the last moment is.
+        await using var slow = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
+        await using var collector = await ReportEndpoint.StartAsync();
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        var values = Policy(slow.Url);
+        values["pinning:policies:0:reportUris:1"] = collector.Url.ToString();
+        var app = await PinnedHost.StartAsync(values, _pki, s =>
+        {
+            s.AddSingleton<DisposalSignal>();
+            s.AddHttpClient("exchange").ConfigurePrimaryHttpMessageHandler(() => PinnedHost.RouteTo(interceptor.Port)).UseCertificatePinning();
+        });
+        using (var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("exchange"))
+        {
+            await Assert.ThrowsAsync<PinValidationException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        }
+
+        await slow.WaitForReportsAsync(1);
+        var disposal = app.Services.GetRequiredService<DisposalSignal>(); // made last, so disposed first
+        var ended = Task.Run(() => HostEnding.EndAsync(app.Host, shutdown));
+        await disposal.Disposed.WaitAsync(TimeSpan.FromSeconds(30));
+        slow.Release();
+        await ended.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var report = Assert.Single(collector.Reports);
+        using var json = JsonDocument.Parse(report.Body);
+        Assert.Equal(TestPki.DefaultHost, json.RootElement.GetProperty("hostname").GetString());
+        Assert.Equal("PinMismatch", json.RootElement.GetProperty("outcome").GetString());
+        Assert.Single(slow.Reports);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShutdownPaths))]
+    public async Task HostShutdown_EndpointNeverAnswers_ReportsAbandonedAfterShutdownTimeout_CountedLoggedNotThrown(string shutdown)
+    {
+        var time = new WatchedTimeProvider();
+        var shutdownTimeout = TimeSpan.FromSeconds(7);
+        await using var first = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
+        await using var second = await ReportEndpoint.StartAsync(ReportEndpointBehaviour.Hang);
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        var values = Policy(first.Url);
+        values["pinning:policies:0:reportUris:1"] = second.Url.ToString();
+        var app = await PinnedHost.StartAsync(values, _pki, s =>
+        {
+            s.AddSingleton<TimeProvider>(time);
+            s.Configure<PinningOptions>(o =>
+            {
+                o.Reporting.ShutdownTimeout = shutdownTimeout;
+                o.Reporting.RequestTimeout = TimeSpan.FromHours(1);
+                o.Reporting.TotalTimeout = TimeSpan.FromHours(1);
+            });
+        });
+        using var abandoned = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), PinningMetricNames.Meter, PinningMetricNames.ReportsAbandoned);
+        using (var client = Client(app.Services, interceptor.Port))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
+        }
+
+        await first.WaitForReportsAsync(1);
+        var logs = app.Services.GetFakeLogCollector();
+        var ended = Task.Run(() => HostEnding.EndAsync(app.Host, shutdown));
+        await time.WaitForTimerAsync(t => t == shutdownTimeout);
+        Assert.False(ended.IsCompleted);
+        time.Advance(shutdownTimeout);
+        await ended.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, abandoned.GetMeasurementSnapshot().Sum(m => m.Value));
+        var logged = Assert.Single(logs.GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 15);
+        Assert.Contains("2 pin-violation report(s) could not be sent before the app shut down", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("Reporting.ShutdownTimeout '00:00:07'", logged.Message, StringComparison.Ordinal);
+        Assert.Empty(second.Reports);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShutdownPaths))]
+    public async Task AppProcess_EndsRightAfterARefusal_ExitsZeroAndItsReportArrives(string shutdown)
+    {
+        // The app of test/Pinset.Extensions.OutsideApp, in its own process: it is refused, queues a report, and ends at once.
+        await using var collector = await ReportEndpoint.StartAsync();
+        await using var interceptor = await KestrelExchange.StartAsync(_pki.InterceptorLeaf, [_pki.InterceptorLeaf]);
+        using var dir = new TempDirectory();
+        var roots = dir.File("roots.pem");
+        await File.WriteAllTextAsync(roots, string.Concat(_pki.TrustBoth().Select(c => c.ExportCertificatePem() + "\n")));
+        string[] arguments =
+        [
+            "--roots", roots, "--url", new Uri(interceptor.Url(host: "localhost"), "ticker").ToString(), "--shutdown", shutdown,
+            "--pinning:policies:0:hosts:0", "localhost",
+            "--pinning:policies:0:pins:0", _pki.Intermediate.Pin.ToString(),
+            "--pinning:policies:0:pins:1", TestPki.BackupPin.ToString(),
+            "--pinning:policies:0:reportUris:0", collector.Url.ToString(),
+        ];
+        var app = DotnetBuild.Exec(Path.Combine(AppContext.BaseDirectory, "Pinset.Extensions.OutsideApp.dll"));
+        var (exit, output, error) = await DotnetBuild.Sdk.RunAsync([.. app, .. arguments], limit: TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0 && error.Length == 0, $"The app exited {exit}.\n--- stdout\n{output}\n--- stderr\n{error}");
+        Assert.Contains("Refused: PinMismatch.", output, StringComparison.Ordinal);
+        Assert.Contains("Ended.", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(Assert.Single(collector.Reports).Body);
+        Assert.Equal("localhost", json.RootElement.GetProperty("hostname").GetString());
+        Assert.Equal("PinMismatch", json.RootElement.GetProperty("outcome").GetString());
+    }
+
+    /// <summary>An app's own singleton; resolved last, the container disposes it first, when its disposal has begun.</summary>
+    private sealed class DisposalSignal : IDisposable
+    {
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Disposed => _disposed.Task;
+
+        public void Dispose() => _disposed.TrySetResult();
     }
 
     /// <summary>A container with the report sender, on <paramref name="time"/>, with metrics and fake logging.</summary>

@@ -133,6 +133,14 @@ public sealed class PolicyReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReportingCustomTrustRootsEmpty_StartUpRefused()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki,
+            services => services.Configure<PinningOptions>(o => o.Reporting.CustomTrustRoots = [])));
+        Assert.Contains(error.Failures, f => f.Contains("Reporting.CustomTrustRoots is an empty collection, which would trust no root at all", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Http3_DemandedExactly_RefusedWithASentence_AllowedIsKeptOnHttp2()
     {
         await using var host = await PinnedHost.StartAsync(Pinned(Pki.Intermediate.Pin), Pki, Exchange);

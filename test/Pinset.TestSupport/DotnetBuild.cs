@@ -7,6 +7,15 @@ public static class DotnetBuild
     public static ExternalTool Sdk => new(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "the .NET SDK");
 
     /// <summary>
+    /// The arguments of <c>dotnet exec</c> for an app built beside the tests (<paramref name="entry"/>, its .dll), with the
+    /// NuGet packages folder as a probing path. A test project on the ASP.NET Core shared framework does not copy the
+    /// Microsoft.Extensions assemblies such an app needs (its framework has them); the app runs on .NET alone, as
+    /// installed, so its host finds them where its deps.json names them: in the packages folder.
+    /// </summary>
+    public static string[] Exec(string entry) =>
+        ["exec", "--additionalprobingpath", Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages ? packages : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), entry];
+
+    /// <summary>
     /// The environment changes a build started from a test needs: the test run's MSBuild, test-host and host-path
     /// settings would steer the inner build, so they are removed, and build servers are not left running.
     /// </summary>

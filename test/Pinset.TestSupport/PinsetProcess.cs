@@ -9,12 +9,7 @@ public static class PinsetProcess
 
     private static string Entry => Path.Combine(AppContext.BaseDirectory, "Pinset.Cli.dll");
 
-    /// <summary>
-    /// <c>dotnet exec</c> with the NuGet packages folder as a probing path. A test project on the ASP.NET Core shared
-    /// framework does not copy the Microsoft.Extensions assemblies the tool needs (its framework has them); the tool runs
-    /// on .NET alone, as installed, so its host finds them where its deps.json names them: in the packages folder.
-    /// </summary>
-    private static string[] Exec => ["exec", "--additionalprobingpath", Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages ? packages : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), Entry];
+    private static string[] Exec => DotnetBuild.Exec(Entry);
 
     /// <summary>Starts pinset with redirected output, for a test that signals or feeds it.</summary>
     public static Process Start(IEnumerable<string> arguments, bool redirectInput = false, string? workingDirectory = null) =>

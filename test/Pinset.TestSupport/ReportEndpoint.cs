@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,7 @@ public enum ReportEndpointBehaviour
     Reject,
 }
 
-/// <summary>A real HTTP report collector on 127.0.0.1 (Kestrel): records what is posted, and answers 204, 500, 400, or nothing until released.</summary>
+/// <summary>A real HTTP or HTTPS report collector on 127.0.0.1 (Kestrel): records what is posted, and answers 204, 500, 400, or nothing until released.</summary>
 public sealed class ReportEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -42,11 +43,23 @@ public sealed class ReportEndpoint : IAsyncDisposable
         }
     }
 
-    public static async Task<ReportEndpoint> StartAsync(ReportEndpointBehaviour behaviour = ReportEndpointBehaviour.Accept)
+    /// <summary>Starts the endpoint on plain http, or on https with <paramref name="chain"/> (the leaf first, then its intermediates).</summary>
+    public static async Task<ReportEndpoint> StartAsync(ReportEndpointBehaviour behaviour = ReportEndpointBehaviour.Accept, X509Certificate2[]? chain = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (chain is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = chain[0];
+                    https.ServerCertificateChain = [.. chain[1..]];
+                });
+            }
+        }));
         var app = builder.Build();
         var endpoint = new ReportEndpoint(app) { Behaviour = behaviour };
         app.MapPost("/reports", async (HttpContext context) =>

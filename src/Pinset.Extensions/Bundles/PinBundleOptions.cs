@@ -40,7 +40,11 @@ public sealed class PinBundleOptions
     /// <summary>What happens when the bundle in force expires. Default: fall back to the configuration's policy.</summary>
     public PinBundleExpiry OnExpiry { get; set; } = PinBundleExpiry.FallBackToConfiguration;
 
-    /// <summary>Roots to trust for fetching the bundle instead of the system store (a test or private CA). The bundle's signature is what makes it trusted.</summary>
+    /// <summary>
+    /// Roots to trust for fetching the bundle (a test or private CA) instead of the app's
+    /// <see cref="PinningOptions.CustomTrustRoots"/>, which the fetch trusts when this is null (and the system store when
+    /// both are). The bundle's signature is what makes it trusted.
+    /// </summary>
     public X509Certificate2Collection? CustomTrustRoots { get; set; }
 
     /// <summary>Allow an http:// <see cref="Url"/>. The signature still protects the content, but anyone on the path can withhold updates or watch what is fetched. Default: false.</summary>

@@ -36,6 +36,7 @@ internal sealed class PinBundleRefresher(IHttpClientFactory clients, PinningPoli
         await _one.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
+            store.RetryRemembered(); // one refused when it was read (a clock behind) may verify now, even with the URL unreachable
             return await FetchAsync(store, url, cancel).ConfigureAwait(false);
         }
         finally
@@ -123,23 +124,15 @@ internal sealed class PinBundleRefresher(IHttpClientFactory clients, PinningPoli
         {
             return store.Failed($"fetching '{url}' took longer than Bundles.RequestTimeout ({timeout}) and was cut off ({ex.GetType().Name}).");
         }
+        catch (Exception ex) when (OwnClientTrust.IsCertificateRefusal(ex) && !cancel.IsCancellationRequested)
+        {
+            return store.Failed($"fetching '{url}' failed: {ErrorText.WithCauses(ex)} {PinBundleClient.Trust(options.CurrentValue).Refusal()}");
+        }
         catch (Exception ex) when (!cancel.IsCancellationRequested)
         {
             // Refused, timed out, reset, or a fault of ours: the bundle in force stays, the failure is logged and counted.
-            return store.Failed($"fetching '{url}' failed: {Describe(ex)}");
+            return store.Failed($"fetching '{url}' failed: {ErrorText.WithCauses(ex)}");
         }
-    }
-
-    /// <summary>An exception and its causes, as one sentence: "The SSL connection could not be established" alone says nothing.</summary>
-    private static string Describe(Exception ex)
-    {
-        var messages = new List<string>();
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            messages.Add(e.Message.TrimEnd('.'));
-        }
-
-        return string.Join(": ", messages) + ".";
     }
 
     /// <summary>The body as text, reading at most one character more than a bundle may have.</summary>

@@ -20,6 +20,7 @@ internal sealed class PinBundleStore
     private PinBundleState? _state;
     private readonly PinBundleMetrics? _metrics;
     private int _expiryLogged;
+    private Remembered? _remembered;
 
     public PinBundleStore(TimeProvider time, ILoggerFactory? loggers = null, IMeterFactory? meters = null)
     {
@@ -41,6 +42,13 @@ internal sealed class PinBundleStore
     /// <summary>The last refusal or failure, for the health check; cleared when a bundle applies or nothing new is found.</summary>
     public PinBundleRefreshResult? LastProblem { get; private set; }
 
+    /// <summary>
+    /// Why the remembered bundle (the state file's, or another instance's) is not in force: it did not verify when it was
+    /// read, so the policy before it stays. It is tried again at each refresh and once the clock reaches its
+    /// <c>issuedAt</c>; null when there is no such bundle.
+    /// </summary>
+    public string? RememberedProblem => Volatile.Read(ref _remembered)?.Problem;
+
     /// <summary>The highest version ever accepted (0 for none).</summary>
     public long HighestVersion => Volatile.Read(ref _state)?.HighestVersion ?? 0;
 
@@ -59,31 +67,12 @@ internal sealed class PinBundleStore
             }
 
             var state = ReadState(options.StateDirectory!);
+            var settings = new Settings(options, keys);
             _state = state;
-            Volatile.Write(ref _settings, new Settings(options, keys));
-            if (state is null)
+            Volatile.Write(ref _settings, settings);
+            if (state is not null)
             {
-                return;
-            }
-
-            try
-            {
-                var bundle = PinBundle.Verify(state.Bundle, keys, _time.GetUtcNow(), options.ClockSkew);
-                Volatile.Write(ref _applied, Applied.Of(bundle));
-                PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), "the last good bundle, from the state file");
-            }
-            catch (PinBundleException ex) when (ex.Reason == PinBundleRefusal.Expired)
-            {
-                // Kept, expired: the configured expiry behaviour applies until a new one arrives.
-                var expired = PinBundle.Inspect(state.Bundle);
-                PinningLog.BundleRefused(_log, expired.Version, ex.Reason, $"The last good bundle from the state file has expired. {ex.Message}");
-                var bundle = PinBundle.Verify(state.Bundle, keys, expired.IssuedAt, options.ClockSkew);
-                Volatile.Write(ref _applied, Applied.Of(bundle));
-            }
-            catch (PinBundleException ex)
-            {
-                // The state still remembers its version: no older one is accepted, whatever became of this one.
-                PinningLog.BundleRefused(_log, state.HighestVersion, ex.Reason, $"The last good bundle from the state file is no longer accepted: {ex.Message}");
+                Adopt(state, settings, "the last good bundle, from the state file", keepExpired: true);
             }
         }
     }
@@ -91,6 +80,15 @@ internal sealed class PinBundleStore
     /// <summary>The policy for new connections: the bundle's while it is fresh; after it expires, the fallback or a refusal.</summary>
     public PinningPolicy Effective(PinningPolicy fallback)
     {
+        if (Volatile.Read(ref _remembered) is { NotBefore: { } notBefore } && _time.GetUtcNow() >= notBefore)
+        {
+            // The clock has reached the remembered bundle's issuedAt: it is tried again, once, off this handshake's verdict.
+            if (RetryRemembered(notify: false))
+            {
+                ThreadPool.QueueUserWorkItem(_ => Changed?.Invoke());
+            }
+        }
+
         var applied = Volatile.Read(ref _applied);
         if (applied is null)
         {
@@ -115,6 +113,31 @@ internal sealed class PinBundleStore
 
     /// <summary>True when the bundle in force has expired.</summary>
     public bool IsExpired => Volatile.Read(ref _applied) is { } applied && applied.Bundle.IsExpired(_time.GetUtcNow());
+
+    /// <summary>
+    /// Tries the remembered bundle that did not verify when it was read once more (the refresh does, before it fetches);
+    /// true when it applied.
+    /// </summary>
+    public bool RetryRemembered(bool notify = true)
+    {
+        bool applied;
+        lock (_gate)
+        {
+            if (_remembered is not { } remembered || _settings is not { } settings)
+            {
+                return false;
+            }
+
+            applied = Adopt(remembered.State, settings, "the remembered bundle, which did not verify when it was read", keepExpired: false);
+        }
+
+        if (applied && notify)
+        {
+            Changed?.Invoke();
+        }
+
+        return applied;
+    }
 
     /// <summary>Verifies, checks against the memory, records and applies a fetched bundle.</summary>
     public PinBundleRefreshResult Offer(string text)
@@ -244,9 +267,21 @@ internal sealed class PinBundleStore
 
         if (state is not null && bundle.Version == state.HighestVersion)
         {
-            return bundle.Content.ContentHash == state.ContentHash
-                ? NothingNew($"Version {bundle.Version} is already in force.")
-                : Refused(PinBundleRefusal.ConflictingVersion, bundle.Version, $"The bundle's version {bundle.Version} was already accepted with other content; a version is never accepted twice with different pins.");
+            if (bundle.Content.ContentHash != state.ContentHash)
+            {
+                return Refused(PinBundleRefusal.ConflictingVersion, bundle.Version, $"The bundle's version {bundle.Version} was already accepted with other content; a version is never accepted twice with different pins.");
+            }
+
+            if (Current is { } inForce && inForce.Version == bundle.Version && inForce.Content.ContentHash == bundle.Content.ContentHash)
+            {
+                return NothingNew($"Version {bundle.Version} is already in force.");
+            }
+
+            // Remembered, but not in force: it did not verify when it was read (a clock behind). It verifies now, and its
+            // version is recorded already.
+            Apply(bundle, "fetched again; the remembered copy did not verify when it was read");
+            changed = true;
+            return AppliedResult(bundle);
         }
 
         var next = new PinBundleState(bundle.Version, bundle.Content.ContentHash, bundle.Text);
@@ -263,28 +298,66 @@ internal sealed class PinBundleStore
         }
 
         _state = next;
+        Apply(bundle, "fetched");
+        changed = true;
+        return AppliedResult(bundle);
+    }
+
+    private static PinBundleRefreshResult AppliedResult(PinBundle bundle) =>
+        new(PinBundleRefreshOutcome.Applied, bundle.Version, null, $"Version {bundle.Version}, signed by {bundle.Content.KeyId}, is in force until {Instant(bundle.Expires)}.");
+
+    /// <summary>Puts a verified bundle in force for new connections; whatever was remembered and not applied is settled by it.</summary>
+    private void Apply(PinBundle bundle, string source)
+    {
         Volatile.Write(ref _applied, Applied.Of(bundle));
         Volatile.Write(ref _expiryLogged, 0);
-        changed = true;
-        PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), "fetched");
-        return new PinBundleRefreshResult(PinBundleRefreshOutcome.Applied, bundle.Version, null, $"Version {bundle.Version}, signed by {bundle.Content.KeyId}, is in force until {Instant(bundle.Expires)}.");
+        Volatile.Write(ref _remembered, null);
+        PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), source);
     }
 
     /// <summary>Applies a newer bundle another instance recorded in the shared state, when it still verifies and has not expired.</summary>
     private void TakeUp(PinBundleState state, Settings settings, ref bool changed)
     {
+        // Its version is remembered all the same: nothing below it is accepted here either.
+        changed |= Adopt(state, settings, "recorded in the state directory by another instance of the app", keepExpired: false);
+    }
+
+    /// <summary>
+    /// Verifies a remembered bundle (the state file's at start, or another instance's) and applies it. One that does not
+    /// verify here is kept, to be tried again at each refresh and once the clock reaches its <c>issuedAt</c> (a clock
+    /// behind, after a snapshot restore or a spoofed NTP answer), and the health check says why it is not in force. With
+    /// <paramref name="keepExpired"/>, an expired one is kept in force as expired, so the configured expiry behaviour applies.
+    /// </summary>
+    private bool Adopt(PinBundleState state, Settings settings, string source, bool keepExpired)
+    {
+        var now = _time.GetUtcNow();
         try
         {
-            var bundle = PinBundle.Verify(state.Bundle, settings.Keys, _time.GetUtcNow(), settings.Options.ClockSkew);
-            Volatile.Write(ref _applied, Applied.Of(bundle));
-            Volatile.Write(ref _expiryLogged, 0);
-            changed = true;
-            PinningLog.BundleApplied(_log, bundle.Version, bundle.Content.KeyId.ToString(), Instant(bundle.Expires), "recorded in the state directory by another instance of the app");
+            Apply(PinBundle.Verify(state.Bundle, settings.Keys, now, settings.Options.ClockSkew), source);
+            return true;
+        }
+        catch (PinBundleException ex) when (keepExpired && ex.Reason == PinBundleRefusal.Expired)
+        {
+            var expired = PinBundle.Inspect(state.Bundle);
+            PinningLog.BundleRefused(_log, expired.Version, ex.Reason, $"The last good bundle from the state file has expired. {ex.Message}");
+            Volatile.Write(ref _applied, Applied.Of(PinBundle.Verify(state.Bundle, settings.Keys, expired.IssuedAt, settings.Options.ClockSkew)));
+            Volatile.Write(ref _remembered, null);
+            return true;
         }
         catch (PinBundleException ex)
         {
-            // Its version is remembered all the same: nothing below it is accepted here either.
-            PinningLog.BundleRefused(_log, state.HighestVersion, ex.Reason, $"The bundle another instance recorded in the state directory is not applied here: {ex.Message}");
+            var before = Volatile.Read(ref _remembered);
+            DateTimeOffset? notBefore = ex.Reason == PinBundleRefusal.NotYetValid ? PinBundle.Inspect(state.Bundle).IssuedAt - settings.Options.ClockSkew : null;
+            var inForce = Current is { } current ? $"Version {current.Version} stays in force" : "The configuration's policy is in force";
+            var retried = notBefore is null ? "at each refresh" : "at each refresh and once the clock reaches its issuedAt";
+            var problem = $"The remembered pin bundle (version {state.HighestVersion}) did not verify ({ex.Reason}): {ex.Message.TrimEnd('.')}. {inForce} until it does or a newer bundle arrives; it is tried again {retried}.";
+            Volatile.Write(ref _remembered, new Remembered(state, notBefore, ex.Reason, problem));
+            if (before is null || before.State != state || before.Reason != ex.Reason)
+            {
+                PinningLog.BundleRefused(_log, state.HighestVersion, ex.Reason, $"The remembered bundle ({source}) is not applied: {ex.Message}");
+            }
+
+            return false;
         }
     }
 
@@ -309,6 +382,9 @@ internal sealed class PinBundleStore
     private static string Instant(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private sealed record Settings(PinBundleOptions Options, IReadOnlyList<PinBundleKey> Keys);
+
+    /// <summary>A remembered bundle that did not verify when it was read; <paramref name="NotBefore"/> is when the clock makes it worth trying again, when time is the reason.</summary>
+    private sealed record Remembered(PinBundleState State, DateTimeOffset? NotBefore, PinBundleRefusal Reason, string Problem);
 
     /// <summary>A bundle in force, with the policy that refuses its hosts once it expires under FailClosed (one object, so connections see no spurious change).</summary>
     private sealed record Applied(PinBundle Bundle, PinningPolicy Refusing)

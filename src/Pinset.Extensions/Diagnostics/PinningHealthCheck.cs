@@ -5,8 +5,8 @@ namespace Pinset.Extensions;
 /// <summary>
 /// Pinset's health: unhealthy when a client in the process completed a handshake to a pinned host without Pinset (with
 /// <see cref="PinningOptions.DetectUnpinnedHandshakes"/>) or when a policy in force has expired (its hosts are no longer
-/// pinned); degraded when the latest configuration was refused (an older policy is in force) or a policy expires within
-/// <see cref="ExpiryWarning"/>.
+/// pinned); degraded when the latest configuration was refused (an older policy is in force), a policy expires within
+/// <see cref="ExpiryWarning"/>, or the remembered pin bundle did not verify (the policy before it is in force).
 /// </summary>
 internal sealed class PinningHealthCheck(CertificatePinning pinning, TimeProvider time) : IHealthCheck
 {
@@ -53,6 +53,11 @@ internal sealed class PinningHealthCheck(CertificatePinning pinning, TimeProvide
                     ? "every host it pinned is refused (Bundles.OnExpiry = FailClosed)"
                     : "the configuration's policy is in force instead";
                 (bundles.OnExpiry == PinBundleExpiry.FailClosed ? unhealthy : degraded).Add($"The pin bundle in force (version {bundle.Version}) expired at {bundle.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}: {consequence}. Publish a new bundle.");
+            }
+
+            if (bundles.RememberedProblem is { } remembered)
+            {
+                degraded.Add(remembered);
             }
 
             if (bundles.LastProblem is { } problem)

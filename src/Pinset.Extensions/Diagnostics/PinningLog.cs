@@ -46,4 +46,7 @@ internal static partial class PinningLog
 
     [LoggerMessage(EventId = 14, EventName = "BundleFetchFailed", Level = LogLevel.Warning, Message = "No pin bundle could be fetched: {Problem} The policy in force did not change.")]
     public static partial void BundleFetchFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 15, EventName = "ReportsAbandoned", Level = LogLevel.Warning, Message = "{Count} pin-violation report(s) could not be sent before the app shut down: {Reason}")]
+    public static partial void ReportsAbandoned(ILogger logger, long count, string reason);
 }

@@ -24,6 +24,9 @@ public static class PinningMetricNames
     /// <summary>Counter: reports dropped because the queue was full.</summary>
     public const string ReportsDropped = "pinset.reports.dropped";
 
+    /// <summary>Counter: reports still queued or being sent when shutdown's time (<see cref="PinningReportOptions.ShutdownTimeout"/>) ran out, or made after it.</summary>
+    public const string ReportsAbandoned = "pinset.reports.abandoned";
+
     /// <summary>Counter: reports not sent again within the duplicate window.</summary>
     public const string ReportsSuppressed = "pinset.reports.suppressed";
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Polly;
 
 namespace Pinset.Extensions;
 
@@ -60,7 +59,7 @@ public static class PinningServiceCollectionExtensions
         services.TryAddSingleton(sp => new PinningPolicyMonitor(sp, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PinningMetrics>();
         services.TryAddSingleton(TimeProvider.System);
-        PinViolationReportSender.Register(services, ReportOptions);
+        PinViolationReportSender.Register(services, ReportOptions, sp => sp.GetRequiredService<IOptionsMonitor<PinningOptions>>().CurrentValue.CustomTrustRoots);
         services.TryAddSingleton(sp => new PinningReporter(
             ReportOptions(sp),
             sp.GetRequiredService<PinViolationReportSender>(),
@@ -92,36 +91,7 @@ public static class PinningServiceCollectionExtensions
         services.TryAddSingleton(sp => new PinBundleStore(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<PinBundleRefresher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PinBundleRefresher>(sp => sp.GetRequiredService<PinBundleRefresher>()));
-        services.AddHttpClient(PinBundleRefresher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var roots = sp.GetRequiredService<IOptionsMonitor<PinningOptions>>().CurrentValue.Bundles?.CustomTrustRoots;
-                var handler = new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 3 };
-                if (roots is { Count: > 0 })
-                {
-                    handler.SslOptions.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy { TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust, RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck };
-                    handler.SslOptions.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
-                }
-
-                return handler;
-            })
-            .AddResilienceHandler("pinset-bundles", (pipeline, context) =>
-            {
-                var bundles = context.ServiceProvider.GetRequiredService<IOptionsMonitor<PinningOptions>>().CurrentValue.Bundles ?? new PinBundleOptions();
-                pipeline.AddTimeout(bundles.RequestTimeout);
-                if (bundles.MaxRetryAttempts == 0)
-                {
-                    return;
-                }
-
-                pipeline.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = bundles.MaxRetryAttempts,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = TimeSpan.FromSeconds(1),
-                });
-            });
+        PinBundleClient.Register(services);
     }
 
     /// <summary>Marks a collection that has pinning registered.</summary>

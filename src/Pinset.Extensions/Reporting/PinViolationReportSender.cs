@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
-using Polly;
+using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -21,65 +22,39 @@ internal sealed record PinViolationReportOutcome(bool Delivered, IReadOnlyList<s
 
 /// <summary>
 /// Posts one RFC 7469 report body to one URI through the <see cref="ClientName"/> client of IHttpClientFactory, whose
-/// Microsoft.Extensions.Http.Resilience pipeline bounds the whole delivery, retries transient failures with exponential
-/// backoff and jitter, opens a circuit per report endpoint after repeated failures, and bounds each attempt. Shared by
-/// <see cref="PinningReporter"/> and <c>pinset check --report</c>. A network reason never throws: it is an outcome.
+/// Microsoft.Extensions.Http.Resilience handler (<see cref="PinViolationReportPipelines"/>) bounds the whole delivery,
+/// retries transient failures with exponential backoff and jitter, opens a circuit per report endpoint after repeated
+/// failures, and bounds each attempt. Shared by <see cref="PinningReporter"/> and <c>pinset check --report</c>. A network
+/// reason never throws: it is an outcome.
 /// </summary>
-internal sealed class PinViolationReportSender(IHttpClientFactory clients, PinningReportOptions options)
+/// <remarks>
+/// The client's handler is made once, with the sender, and kept (its connections are renewed every two minutes, so DNS
+/// changes are followed as a factory's rotation would): sending then needs nothing from the container, so the reports
+/// queued when the app shuts down are sent while the container is being disposed.
+/// </remarks>
+internal sealed class PinViolationReportSender(IHttpMessageHandlerFactory handlers, PinningReportOptions options, OwnClientTrust trust)
 {
     /// <summary>The report client. Its name starts with <see cref="PinnedClientNames.OwnPrefix"/>, so pinning every client never pins it: a failed report must never be reported.</summary>
     public const string ClientName = PinnedClientNames.OwnPrefix + "Reports";
 
-    /// <summary>Where the pipeline writes each failed attempt's problem, on the request it sends.</summary>
-    private static readonly HttpRequestOptionsKey<List<string>> FailedAttemptsKey = new("Pinset.Reports.FailedAttempts");
+    private readonly HttpMessageInvoker _client = new(handlers.CreateHandler(ClientName), disposeHandler: false);
 
     /// <summary>
-    /// Registers the sender and its client, with <paramref name="options"/> read once per report endpoint, when its
-    /// pipeline is built. Uses the <see cref="TimeProvider"/> registered in the container (the system clock unless
-    /// another was registered first), as Polly does.
+    /// Registers the sender and its client, with <paramref name="options"/> read once, when the pipelines are made, and
+    /// the report client's trust (<see cref="OwnClientTrust"/>: <see cref="PinningReportOptions.CustomTrustRoots"/>,
+    /// else <paramref name="appRoots"/>, else the system's roots). Uses the <see cref="TimeProvider"/> registered in the
+    /// container (the system clock unless another was registered first), as Polly does.
     /// </summary>
-    public static IHttpClientBuilder Register(IServiceCollection services, Func<IServiceProvider, PinningReportOptions> options)
+    public static IHttpClientBuilder Register(IServiceCollection services, Func<IServiceProvider, PinningReportOptions> options, Func<IServiceProvider, X509Certificate2Collection?>? appRoots = null)
     {
+        OwnClientTrust Trust(IServiceProvider sp) => new("the report client", "report endpoint", "Reporting.CustomTrustRoots", options(sp).CustomTrustRoots, appRoots?.Invoke(sp));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new PinViolationReportSender(sp.GetRequiredService<IHttpClientFactory>(), options(sp)));
-        var client = services.AddHttpClient(ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        client.AddResilienceHandler("pinset-reports", (pipeline, context) => Configure(pipeline, options(context.ServiceProvider)))
-            .SelectPipelineByAuthority();
-        return client;
-    }
-
-    /// <summary>Outermost first: the whole delivery's timeout, the retries, the circuit breaker, each attempt's timeout.</summary>
-    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, PinningReportOptions options)
-    {
-        pipeline.AddTimeout(options.TotalTimeout);
-        if (options.MaxAttempts > 1)
-        {
-            pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
-                OnRetry = args =>
-                {
-                    if (args.Context.GetRequestMessage()?.Options.TryGetValue(FailedAttemptsKey, out var failed) == true)
-                    {
-                        failed.Add(Describe(args.Outcome.Result, args.Outcome.Exception));
-                    }
-
-                    return default;
-                },
-            });
-        }
-
-        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-        {
-            FailureRatio = 1.0,
-            MinimumThroughput = options.BreakAfterFailures,
-            SamplingDuration = TimeSpan.FromMinutes(1),
-            BreakDuration = options.BreakDuration,
-        });
-        pipeline.AddTimeout(options.RequestTimeout);
+        services.TryAddSingleton(sp => new PinViolationReportPipelines(options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new PinViolationReportSender(sp.GetRequiredService<IHttpMessageHandlerFactory>(), options(sp), Trust(sp)));
+        return services.AddHttpClient(ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => Trust(sp).Handler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<PinViolationReportPipelines>().For));
     }
 
     /// <summary>Posts <paramref name="body"/> (JSON) to <paramref name="uri"/>. Throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
@@ -87,10 +62,10 @@ internal sealed class PinViolationReportSender(IHttpClientFactory clients, Pinni
     {
         var failed = new List<string>();
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Options.Set(FailedAttemptsKey, failed);
+        request.Options.Set(PinViolationReportPipelines.FailedAttemptsKey, failed);
         try
         {
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return new PinViolationReportOutcome(true, failed);
@@ -102,6 +77,10 @@ internal sealed class PinViolationReportSender(IHttpClientFactory clients, Pinni
         {
             failed.Add($"not delivered within {Seconds(ex.Timeout)}, every attempt included; the last attempt before that: {failed[^1]}");
         }
+        catch (HttpRequestException ex) when (OwnClientTrust.IsCertificateRefusal(ex))
+        {
+            failed.Add($"{ErrorText.WithCauses(ex)} {trust.Refusal().TrimEnd('.')}");
+        }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -111,7 +90,8 @@ internal sealed class PinViolationReportSender(IHttpClientFactory clients, Pinni
         return new PinViolationReportOutcome(false, failed);
     }
 
-    private static string Describe(HttpResponseMessage? response, Exception? error) => (response, error) switch
+    /// <summary>A failed attempt's problem, as a phrase.</summary>
+    internal static string Describe(HttpResponseMessage? response, Exception? error) => (response, error) switch
     {
         ({ } answer, _) => $"answered {(int)answer.StatusCode} {answer.ReasonPhrase}".TrimEnd(),
         (_, TimeoutRejectedException timeout) => $"no answer within {Seconds(timeout.Timeout)}",

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Pinset.Extensions;
 
 /// <summary>How pin-violation reports are sent (<see cref="PinningOptions.Reporting"/>). Every bound keeps reporting off the handshake path.</summary>
@@ -39,6 +41,13 @@ public sealed class PinningReportOptions
 
     /// <summary>At shutdown, how long queued reports may still be sent before they are abandoned. Default: 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Roots to trust for sending reports (a collector under a private CA) instead of the app's
+    /// <see cref="PinningOptions.CustomTrustRoots"/>, which the report client trusts when this is null (and the system
+    /// store when both are). An empty collection is refused at start-up.
+    /// </summary>
+    public X509Certificate2Collection? CustomTrustRoots { get; set; }
 
     /// <summary>Optional app name, added to each report as <c>app-name</c>.</summary>
     public string? AppName { get; set; }
@@ -89,6 +98,11 @@ public sealed class PinningReportOptions
         if (RetryDelay > TimeSpan.FromDays(1))
         {
             yield return $"Reporting.RetryDelay is '{RetryDelay}'; expected at most 24 hours.";
+        }
+
+        if (CustomTrustRoots is { Count: 0 })
+        {
+            yield return "Reporting.CustomTrustRoots is an empty collection, which would trust no root at all; add the roots to trust, or leave it null for the app's roots.";
         }
 
         if (BreakDuration < TimeSpan.FromMilliseconds(500) || BreakDuration > TimeSpan.FromDays(1))

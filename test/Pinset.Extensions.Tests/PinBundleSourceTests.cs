@@ -61,6 +61,8 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddFakeLogging();
         builder.Logging.AddFilter("Pinset", LogLevel.Information); // not the Warning of a sample's appsettings.json in the output folder
+        builder.Logging.AddFilter("Polly", LogLevel.Information); // and what an app sees of the others at the default level
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Information);
         builder.Services.AddSingleton(time ?? _time);
         builder.Services.AddCertificatePinning(options =>
         {
@@ -123,6 +125,7 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         Assert.Equal(1, result.Version);
         Assert.True(await ReachesExchangeAsync(host));
         Assert.Contains(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 11 && r.Message.Contains("version 1", StringComparison.Ordinal));
+        OwnClientLogs.AssertOnlyPinsetSpeaks(host.Services);
     }
 
     public static TheoryData<string> Forgeries => [.. BundleForger.Kinds.Append("unknown-kid").Append("issued-in-the-future").Append("expired")];
@@ -566,13 +569,14 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
             time: TimeProvider.System); // were it retried, the backoff would take its real 1 and 2 seconds
         _bundles.Body = Bundle(1);
         var result = await Pinning(host).RefreshBundleAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.DoesNotContain(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Message.Contains("OnRetry", StringComparison.Ordinal));
         Assert.Equal(PinBundleRefreshOutcome.Failed, result.Outcome);
         Assert.Equal(0, _bundles.Requests); // the server saw no request: the handshake failed
+        Assert.Equal(1, _bundles.Connections); // one attempt, not retried
         var logged = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Pinset" && r.Id.Id == 14);
         Assert.Contains("The bundle server's certificate was refused by the bundle fetch, which trusts the roots of Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
         Assert.Contains("add the root that issued its certificate to Bundles.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
         Assert.Contains(result.Message, logged.Message, StringComparison.Ordinal);
+        OwnClientLogs.AssertOnlyPinsetSpeaks(host.Services);
     }
 
     [Theory]
@@ -636,6 +640,9 @@ public sealed class PinBundleSourceTests : IAsyncLifetime
         public int NotModified => Volatile.Read(ref _notModified);
 
         public int Port => _server.Port;
+
+        /// <summary>TLS connections the server accepted: one per attempt, even when the client then refuses its certificate.</summary>
+        public int Connections => _server.Connections;
 
         public Uri Url => new($"https://localhost:{_server.Port}/pins.jws");
 

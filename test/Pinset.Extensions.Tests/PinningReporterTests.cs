@@ -164,6 +164,7 @@ public sealed class PinningReporterTests : IDisposable
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri(interceptor.Url(), "ticker")));
         await endpoint.WaitForReportsAsync(1);
         Assert.Equal(Uri.UriSchemeHttps, endpoint.Url.Scheme);
+        OwnClientLogs.AssertOnlyPinsetSpeaks(host.Services);
     }
 
     [Fact]
@@ -188,6 +189,7 @@ public sealed class PinningReporterTests : IDisposable
         Assert.Contains("The report endpoint's certificate was refused by the report client, which trusts the roots of Reporting.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
         Assert.Contains("add the root that issued its certificate to Reporting.CustomTrustRoots", logged.Message, StringComparison.Ordinal);
         Assert.Empty(endpoint.Reports);
+        OwnClientLogs.AssertOnlyPinsetSpeaks(host.Services);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Registry;
 
@@ -17,13 +16,11 @@ internal sealed class PinViolationReportPipelines : IAsyncDisposable, IDisposabl
     public static readonly HttpRequestOptionsKey<List<string>> FailedAttemptsKey = new("Pinset.Reports.FailedAttempts");
 
     private readonly PinningReportOptions _options;
-    private readonly ILoggerFactory? _loggers;
     private readonly ResiliencePipelineRegistry<string> _registry;
 
-    public PinViolationReportPipelines(PinningReportOptions options, TimeProvider time, ILoggerFactory? loggers)
+    public PinViolationReportPipelines(PinningReportOptions options, TimeProvider time)
     {
         _options = options;
-        _loggers = loggers;
         _registry = new ResiliencePipelineRegistry<string>(new ResiliencePipelineRegistryOptions<string>
         {
             BuilderFactory = () => new ResiliencePipelineBuilder { TimeProvider = time },
@@ -37,11 +34,8 @@ internal sealed class PinViolationReportPipelines : IAsyncDisposable, IDisposabl
     /// <summary>Outermost first: the whole delivery's timeout, the retries, the circuit breaker, each attempt's timeout.</summary>
     private void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline)
     {
-        if (_loggers is not null)
-        {
-            pipeline.ConfigureTelemetry(_loggers); // Polly's own events (category 'Polly') and metrics, as AddResilienceHandler gives
-        }
-
+        // No Polly telemetry: its 'Polly' category would log every attempt at Information and each failure as a warning
+        // with a stack trace; what delivery does is said once, in Pinset's own category, by the reporter.
         pipeline.AddTimeout(_options.TotalTimeout);
         if (_options.MaxAttempts > 1)
         {

@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -49,9 +48,10 @@ internal sealed class PinViolationReportSender(IHttpMessageHandlerFactory handle
     {
         OwnClientTrust Trust(IServiceProvider sp) => new("the report client", "report endpoint", "Reporting.CustomTrustRoots", options(sp).CustomTrustRoots, appRoots?.Invoke(sp));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new PinViolationReportPipelines(options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new PinViolationReportPipelines(options(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new PinViolationReportSender(sp.GetRequiredService<IHttpMessageHandlerFactory>(), options(sp), Trust(sp)));
         return services.AddHttpClient(ClientName)
+            .RemoveAllLoggers() // the factory's 'System.Net.Http.HttpClient...' lines at Information for every report: Pinset says what matters
             .ConfigurePrimaryHttpMessageHandler(sp => Trust(sp).Handler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<PinViolationReportPipelines>().For));

@@ -34,7 +34,10 @@ internal sealed record MapCertificate(
         }
 
         // Amazon's older CAs are all 'CN=Amazon' and differ by unit ('OU=Server CA 1B').
-        var name = cn is null || (ou is not null && string.Equals(cn, o, StringComparison.OrdinalIgnoreCase)) ? string.Join(' ', new[] { cn, ou }.OfType<string>()) : cn;
+        // GlobalSign's are 'CN=GlobalSign' and differ by a unit that repeats it ('OU=GlobalSign ECC Root CA - R4').
+        var name = cn is null || (ou is not null && string.Equals(cn, o, StringComparison.OrdinalIgnoreCase))
+            ? (cn is not null && ou?.StartsWith(cn, StringComparison.OrdinalIgnoreCase) == true ? ou : string.Join(' ', new[] { cn, ou }.OfType<string>()))
+            : cn;
         name = string.IsNullOrWhiteSpace(name) ? certificate.Subject : name;
         var ski = certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifier;
         var aki = certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier;

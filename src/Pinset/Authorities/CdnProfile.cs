@@ -14,7 +14,10 @@ public sealed record CdnProfile
     /// <summary>The CA operators the CDN may issue its edge certificates from, without notice.</summary>
     public required IReadOnlyList<string> Operators { get; init; }
 
-    /// <summary>Response headers that only this CDN sends: a name, and the value it must contain (null: any value).</summary>
+    /// <summary>
+    /// Response headers that only this CDN sends: a name, and the value it must have (ignoring case), or, when that is in
+    /// parentheses such as <c>(CloudFront)</c>, contain; null: any value.
+    /// </summary>
     public required IReadOnlyList<KeyValuePair<string, string?>> Headers { get; init; }
 
     /// <summary>How the names of the CDN's own branded issuing CAs begin, such as <c>Cloudflare TLS Issuing</c>.</summary>
@@ -47,7 +50,7 @@ public sealed record CdnProfile
         {
             Name = "cloudfront",
             Operators = ["Amazon"],
-            Headers = [new("x-amz-cf-id", null), new("x-amz-cf-pop", null), new("via", "CloudFront")],
+            Headers = [new("x-amz-cf-id", null), new("x-amz-cf-pop", null), new("via", "(CloudFront)")],
             Sources =
             [
                 new("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html"),

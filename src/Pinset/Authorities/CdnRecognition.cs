@@ -18,7 +18,7 @@ public sealed record CdnRecognition(CdnProfile Profile, string Evidence)
             foreach (var (name, value) in profile.Headers)
             {
                 var seen = list.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)
-                    && (value is null || h.Value.Contains(value, StringComparison.OrdinalIgnoreCase)));
+                    && (value is null || (value.StartsWith('(') ? h.Value.Contains(value, StringComparison.OrdinalIgnoreCase) : string.Equals(h.Value.Trim(), value, StringComparison.OrdinalIgnoreCase))));
                 if (seen.Key is not null)
                 {
                     return new CdnRecognition(profile, $"the response header '{seen.Key.ToLowerInvariant()}: {Printable.Escape(seen.Value)}'");

@@ -37,6 +37,11 @@ internal static class CertificateAuthorityMapReader
                     break;
                 case "operator" when fields.Length == 2 && fields[1].Length > 0:
                     Close();
+                    if (operators.Exists(o => string.Equals(o.Name, fields[1], StringComparison.OrdinalIgnoreCase)))
+                    {
+                        throw Bad(number, fields[1], "the operator is named twice (names are compared ignoring case)");
+                    }
+
                     name = fields[1];
                     break;
                 case "root" when fields.Length == 5 && name is not null:

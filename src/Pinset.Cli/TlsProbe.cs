@@ -16,6 +16,9 @@ internal sealed record ProbeResult(
     PinValidationResult? Pinning)
 {
     public bool PlatformTrusted => PlatformErrors == SslPolicyErrors.None;
+
+    /// <summary>The response headers of a <c>HEAD /</c>, for the probes that asked for them (<see cref="ResponseHeaders"/>); otherwise none.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 }
 
 /// <summary>
@@ -25,7 +28,11 @@ internal sealed record ProbeResult(
 /// </summary>
 internal static class TlsProbe
 {
-    public static async Task<ProbeResult> ProbeAsync(ServerTarget target, ConnectionSettings settings, CertificatePinner? pinner, CancellationToken cancel)
+    /// <summary>
+    /// Probes <paramref name="target"/>; when <paramref name="askHeaders"/> says so of a chain that was allowed, sends one
+    /// <c>HEAD /</c> and keeps the response headers (never on a chain the platform or the pins refused).
+    /// </summary>
+    public static async Task<ProbeResult> ProbeAsync(ServerTarget target, ConnectionSettings settings, CertificatePinner? pinner, CancellationToken cancel, Func<ProbeResult, bool>? askHeaders = null)
     {
         string tlsName = settings.Sni ?? target.Host;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -66,6 +73,11 @@ internal static class TlsProbe
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
             // The callback refused, having recorded why; the verdict is in the result.
+        }
+
+        if (seen is not null && tls.IsAuthenticated && askHeaders?.Invoke(seen) == true)
+        {
+            seen = seen with { Headers = await ResponseHeaders.ReadAsync(tls, tlsName, timeout.Token).ConfigureAwait(false) };
         }
 
         return seen ?? throw new CliException(ExitCodes.ConnectFailed, $"'{target}' completed no TLS handshake.");

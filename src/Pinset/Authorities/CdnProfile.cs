@@ -11,6 +11,9 @@ public sealed record CdnProfile
     /// <summary>The CDN's name, as <c>pinset pin --cdn</c> takes it (ignoring case).</summary>
     public required string Name { get; init; }
 
+    /// <summary>The CDN's name in sentences: <c>Cloudflare</c>, <c>Amazon CloudFront</c>.</summary>
+    public required string DisplayName { get; init; }
+
     /// <summary>The CA operators the CDN may issue its edge certificates from, without notice.</summary>
     public required IReadOnlyList<string> Operators { get; init; }
 
@@ -35,6 +38,7 @@ public sealed record CdnProfile
         new CdnProfile
         {
             Name = "cloudflare",
+            DisplayName = "Cloudflare",
             Operators = ["Let's Encrypt", "Google Trust Services", "SSL.com", "Sectigo"],
             Headers = [new("server", "cloudflare"), new("cf-ray", null)],
             BrandedIssuers = ["Cloudflare TLS Issuing"],
@@ -49,6 +53,7 @@ public sealed record CdnProfile
         new CdnProfile
         {
             Name = "cloudfront",
+            DisplayName = "Amazon CloudFront",
             Operators = ["Amazon"],
             Headers = [new("x-amz-cf-id", null), new("x-amz-cf-pop", null), new("via", "(CloudFront)")],
             Sources =

@@ -44,7 +44,7 @@ internal static class PinStrategy
                 var pins = new List<Pin> { new(PinOf(root), Origin(root, map)) };
                 if (map.Find(PinOf(root)) is { IsRoot: true } known)
                 {
-                    pins.AddRange(map.FindOperator(known.Operator)!.RootsAt(now).Where(r => r.Pin != known.Pin).Select(r => new Pin(r.Pin, $"{r.Operator} root '{r.Name}', the operator's other root")));
+                    pins.AddRange(map.FindOperator(known.Operator)!.RootsAt(now).Where(r => r.Pin != known.Pin).Select(r => new Pin(r.Pin, $"{r.Description}, the operator's other root")));
                 }
 
                 return new Choice(strategy, pins, null,
@@ -53,7 +53,7 @@ internal static class PinStrategy
                 var cdn = named is not null ? new CdnRecognition(named, "--cdn") : CdnRecognition.Recognise(probe.Headers, chain, map)
                     ?? throw new CliException(ExitCodes.BadInput, $"'{probe.Target}' was not recognised as behind a CDN: no response header of {NameList.Join(CdnProfile.Known.Select(p => p.DisplayName))}, and no CDN-branded issuing CA; name the CDN with --cdn ({string.Join(", ", CdnProfile.Known.Select(p => p.Name))}), or choose --strategy root.");
                 var roots = cdn.Profile.Operators.Select(o => map.FindOperator(o)).OfType<CertificateAuthorityOperator>().SelectMany(o => o.RootsAt(now));
-                return new Choice(strategy, [.. roots.Select(r => new Pin(r.Pin, $"{r.Operator} root '{r.Name}'"))], cdn,
+                return new Choice(strategy, [.. roots.Select(r => new Pin(r.Pin, r.Description))], cdn,
                     $"Trade-off: root pins trust every intermediate under those roots: {cdn.Profile.DisplayName}'s renewals and moves between these operators pass, and so would a certificate misissued under any of them.");
         }
     }
@@ -79,7 +79,7 @@ internal static class PinStrategy
     /// <summary>The origin of a chain certificate: its operator and name when the map knows its key.</summary>
     public static string Origin(ChainCertificate certificate, CertificateAuthorityMap map) =>
         certificate.Pin is { } pin && map.Find(pin) is { } key
-            ? $"{key.Operator} {(key.IsRoot ? "root" : "intermediate")} '{key.Name}'"
+            ? key.Description
             : $"'{certificate.Subject}' (operator not in the map)";
 
     private static SpkiPin PinOf(ChainCertificate certificate) =>

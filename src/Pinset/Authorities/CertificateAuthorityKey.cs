@@ -30,6 +30,9 @@ public sealed record CertificateAuthorityKey
     /// <summary>The operator and name, as messages say it: <c>Let's Encrypt R11</c>.</summary>
     public string DisplayName => Name.StartsWith(Operator, StringComparison.OrdinalIgnoreCase) ? Name : $"{Operator} {Name}";
 
+    /// <summary>The operator, the kind and the name, as origins are given: <c>Let's Encrypt intermediate 'R11'</c>.</summary>
+    public string Description => $"{Operator} {(IsRoot ? "root" : "intermediate")} '{Name}'";
+
     /// <summary>True when the key's certificates have all expired at <paramref name="now"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => NotAfter <= now;
 

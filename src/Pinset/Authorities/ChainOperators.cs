@@ -9,7 +9,7 @@ internal static class ChainOperators
 {
     /// <summary>The operator and kind of <paramref name="certificate"/> (<c>Let's Encrypt intermediate 'R11'</c>); null when its key is not in the map.</summary>
     public static string? Label(ChainCertificate certificate, CertificateAuthorityMap map) =>
-        certificate.Pin is { } pin && map.Find(pin) is { } key ? $"{key.Operator} {(key.IsRoot ? "root" : "intermediate")} '{key.Name}'" : null;
+        certificate.Pin is { } pin ? map.Find(pin)?.Description : null;
 
     /// <summary>
     /// "What changed" and "Fix" lines for a pin mismatch whose chain comes from a CA the map knows, against a policy

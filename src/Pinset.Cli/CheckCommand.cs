@@ -97,7 +97,7 @@ internal static class CheckCommand
         ProbeResult probe;
         try
         {
-            probe = await TlsProbe.ProbeAsync(server, settings, pinner, cancel, p => CdnProbe.Worthwhile(p.ValidatedChain, map)).ConfigureAwait(false);
+            probe = await TlsProbe.ProbeAsync(server, settings, pinner, cancel, p => p.Pinning?.Outcome == PinValidationOutcome.PinMatched && CdnProbe.Worthwhile(p.ValidatedChain, map)).ConfigureAwait(false);
         }
         catch (CliException ex) when (ex.ExitCode == ExitCodes.ConnectFailed)
         {

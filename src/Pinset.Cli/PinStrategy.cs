@@ -38,7 +38,7 @@ internal static class PinStrategy
                 var pool = map.Find(PinOf(issuer)) is { IsRoot: false } key ? map.FindOperator(key.Operator)!.IssuingAt(now).Count : 0;
                 return new Choice(strategy, [new(PinOf(issuer), Origin(issuer, map))], null,
                     "Trade-off: an intermediate pin trusts every certificate of this one issuing CA; it breaks when the next certificate comes from another intermediate"
-                    + (pool > 1 ? $" ({map.Find(PinOf(issuer))!.Operator} issues from {pool} at random)." : " or another CA."));
+                    + (pool > 1 ? $" ({map.Find(PinOf(issuer))!.Operator} issues from {pool} intermediates at random)." : " or another CA."));
             case Root:
                 var root = chain[^1];
                 var pins = new List<Pin> { new(PinOf(root), Origin(root, map)) };

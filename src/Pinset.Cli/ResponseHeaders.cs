@@ -6,15 +6,22 @@ namespace Pinset.Cli;
 /// <summary>
 /// The response headers of one <c>HEAD /</c> request, sent on a connection whose chain was already validated (and pinned,
 /// where a policy applies): how <c>check</c> and <c>pin --strategy cdn</c> recognise a CDN (<c>server: cloudflare</c>,
-/// <c>cf-ray</c>, <c>x-amz-cf-id</c>). At most 16 KiB are read, within the probe's timeout; a server that does not
-/// answer HTTP gives no headers, which only means no CDN is recognised by them.
+/// <c>cf-ray</c>, <c>x-amz-cf-id</c>). At most 16 KiB are read, for at most <see cref="Wait"/> within the
+/// probe's timeout; a server that does not answer HTTP (a FIX engine) gives no headers, which only means no CDN is
+/// recognised by them.
 /// </summary>
 internal static class ResponseHeaders
 {
     private const int Limit = 16 * 1024;
 
-    public static async Task<IReadOnlyList<KeyValuePair<string, string>>> ReadAsync(SslStream tls, string host, CancellationToken timeout)
+    /// <summary>How long a server may take to answer the request: a CDN answers a HEAD at once.</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
+
+    public static async Task<IReadOnlyList<KeyValuePair<string, string>>> ReadAsync(SslStream tls, string host, CancellationToken cancel)
     {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        bounded.CancelAfter(Wait);
+        var timeout = bounded.Token;
         try
         {
             var request = Encoding.ASCII.GetBytes($"HEAD / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: pinset\r\nConnection: close\r\n\r\n");

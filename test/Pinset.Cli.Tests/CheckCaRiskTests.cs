@@ -105,6 +105,15 @@ public sealed class CheckCaRiskTests : IAsyncLifetime, IDisposable
     }
 
     [RequiresToolsFact("nginx")]
+    public async Task Check_PinMismatch_NoRequestSent()
+    {
+        // The headers are asked for only after the chain was validated and pinned: nothing is sent to a chain the pins refuse.
+        var run = await CliRunner.RunAsync(Args("cloudflare", Policy(_cas.Intermediate("WR1").Pin, TestPki.BackupPin)));
+        Assert.True(run.Exit == 1, run.ToString());
+        Assert.Null(await _nginx.FindRequestAsync("/"));
+    }
+
+    [RequiresToolsFact("nginx")]
     public async Task Check_MapOlderThanTwelveMonths_WarnsNamingItsDate()
     {
         var time = new FakeTimeProvider(CertificateAuthorityMap.BuiltIn.Date.AddMonths(12).AddDays(1));

@@ -96,7 +96,17 @@ public sealed class PinStrategyTests : IAsyncLifetime, IDisposable
         var run = await CliRunner.RunAsync(Pin("cloudflare", "--strategy", "issuer"));
         Assert.True(run.Exit == 0, run.ToString());
         Assert.Contains($"\"{_cas.Intermediate("R11").Pin}\"  // Let's Encrypt intermediate 'R11'\n", run.Out, StringComparison.Ordinal);
-        Assert.Contains("it breaks when the next certificate comes from another intermediate (Let's Encrypt issues from 10 at random).", run.Out, StringComparison.Ordinal);
+        Assert.Contains("it breaks when the next certificate comes from another intermediate (Let's Encrypt issues from 10 intermediates at random).", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Choose_CdnCloudFrontWithTheBuiltInMap_AmazonsRootsAndStarfield()
+    {
+        var probe = new ProbeResult(new ServerTarget(Host, 443), Host, [], [], System.Net.Security.SslPolicyErrors.None, null, null, null);
+        var choice = PinStrategy.Choose(PinStrategy.Cdn, probe, CdnProfile.Find("cloudfront"), CertificateAuthorityMap.BuiltIn, new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero));
+        Assert.Equal(
+            ["Amazon root 'Amazon Root CA 1'", "Amazon root 'Amazon Root CA 2'", "Amazon root 'Amazon Root CA 3'", "Amazon root 'Amazon Root CA 4'", "Amazon root 'Starfield Services Root Certificate Authority - G2'"],
+            choice.Pins.Select(p => p.Origin));
     }
 
     [Theory]

@@ -8,7 +8,7 @@ namespace Pinset.Cli.Tests;
 /// their own, and their CA map written by the generator of the shipped map (<c>--ca-map</c>), so that check and pin
 /// identify them by key as they identify the real ones: Let's Encrypt (R10–R14 under ISRG Root X1, E5–E9 under ISRG
 /// Root X2), Google Trust Services (WR1 under GTS Root R1, WE1 under GTS Root R4), SSL.com (Cloudflare TLS Issuing ECC
-/// CA 3 under SSL.com TLS ECC Root CA 2022) and Sectigo.
+/// CA 3 under SSL.com TLS ECC Root CA 2022), Sectigo, and Amazon for CloudFront.
 /// </summary>
 internal sealed class PublicCaStandIns : IDisposable
 {
@@ -34,6 +34,7 @@ internal sealed class PublicCaStandIns : IDisposable
         AddIntermediate(AddRoot("CN=GTS Root R4, O=Google Trust Services LLC, C=US"), "CN=WE1, O=Google Trust Services, C=US");
         AddIntermediate(AddRoot("CN=SSL.com TLS ECC Root CA 2022, O=SSL Corporation, C=US"), "CN=Cloudflare TLS Issuing ECC CA 3, O=SSL Corporation, C=US");
         AddIntermediate(AddRoot("CN=Sectigo Public Server Authentication Root E46, O=Sectigo Limited, C=GB"), "CN=Sectigo Public Server Authentication CA DV E36, O=Sectigo Limited, C=GB");
+        AddIntermediate(AddRoot("CN=Amazon Root CA 3, O=Amazon, C=US"), "CN=Amazon ECDSA 256 M02, O=Amazon, C=US");
 
         RootsPem = _dir.File("public-roots.pem");
         File.WriteAllText(RootsPem, string.Concat(_roots.Select(r => r.Certificate.ExportCertificatePem() + "\n")));
@@ -47,6 +48,12 @@ internal sealed class PublicCaStandIns : IDisposable
 
     /// <summary>The map of the stand-ins, as a --ca-map.</summary>
     public string MapFile { get; }
+
+    /// <summary>The roots.</summary>
+    public IReadOnlyList<TestCertificateAuthority> Roots => _roots;
+
+    /// <summary>The intermediates, by common name.</summary>
+    public IReadOnlyDictionary<string, TestCertificateAuthority> Intermediates => _intermediates;
 
     /// <summary>The stand-in root with this common name.</summary>
     public TestCertificateAuthority Root(string commonName) => _roots.Single(r => r.Certificate.GetNameInfo(X509NameType.SimpleName, false) == commonName);

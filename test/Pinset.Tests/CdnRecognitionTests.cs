@@ -8,6 +8,7 @@ public sealed class CdnRecognitionTests
     [InlineData("Server", "cloudflare", "cloudflare", "the response header 'server: cloudflare'")]
     [InlineData("CF-RAY", "8f1e2d3c4b5a6978-FRA", "cloudflare", "the response header 'cf-ray: 8f1e2d3c4b5a6978-FRA'")]
     [InlineData("x-amz-cf-id", "abc==", "cloudfront", "the response header 'x-amz-cf-id: abc=='")]
+    [InlineData("X-Amz-Cf-Pop", "FRA56-P5", "cloudfront", "the response header 'x-amz-cf-pop: FRA56-P5'")]
     [InlineData("Via", "1.1 0123456789abcdef.cloudfront.net (CloudFront)", "cloudfront", "the response header 'via: 1.1 0123456789abcdef.cloudfront.net (CloudFront)'")]
     public void Recognise_Header_NamesTheCdnAndTheHeader(string name, string value, string cdn, string evidence)
     {

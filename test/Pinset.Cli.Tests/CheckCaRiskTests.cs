@@ -40,11 +40,18 @@ public sealed class CheckCaRiskTests : IAsyncLifetime, IDisposable
     private string[] Args(string site, string policy, params string[] more) =>
         ["check", policy, $"{Host}:{_nginx.Port(site)}", "--resolve", $"{Host}:{_nginx.Port(site)}:127.0.0.1", "--ca-file", _cas.RootsPem, "--ca-map", _cas.MapFile, .. more];
 
+    /// <summary>check of <paramref name="site"/> with a policy of the intermediate named <paramref name="intermediate"/> and a backup: a rotation risk (exit 5).</summary>
+    private async Task<CliRunner.Run> RiskAsync(string site, string intermediate)
+    {
+        var run = await CliRunner.RunAsync(Args(site, Policy(_cas.Intermediate(intermediate).Pin, TestPki.BackupPin)));
+        Assert.True(run.Exit == 5, run.ToString());
+        return run;
+    }
+
     [RequiresToolsFact("nginx")]
     public async Task Check_PinnedOnR11BehindCloudflare_RotatingPoolAndCdnMaySwitchCa()
     {
-        var run = await CliRunner.RunAsync(Args("cloudflare", Policy(_cas.Intermediate("R11").Pin, TestPki.BackupPin)));
-        Assert.True(run.Exit == 5, run.ToString());
+        var run = await RiskAsync("cloudflare", "R11");
         Assert.Contains(
             $"    risk: Rotating pool: Let's Encrypt issues from E5–E9 and R10–R14 at random; your pins match only R11, so a renewal from any other fails. Add the roots: ISRG Root X1 {_cas.Root("ISRG Root X1").Pin}, ISRG Root X2 {_cas.Root("ISRG Root X2").Pin}.",
             run.Out, StringComparison.Ordinal);
@@ -79,8 +86,7 @@ public sealed class CheckCaRiskTests : IAsyncLifetime, IDisposable
     [RequiresToolsFact("nginx")]
     public async Task Check_NoCdnHeaders_OnlyTheRotatingPool()
     {
-        var run = await CliRunner.RunAsync(Args("plain", Policy(_cas.Intermediate("R11").Pin, TestPki.BackupPin)));
-        Assert.True(run.Exit == 5, run.ToString());
+        var run = await RiskAsync("plain", "R11");
         Assert.Contains("risk: Rotating pool", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("CDN may switch CA", run.Out, StringComparison.Ordinal);
     }
@@ -88,8 +94,7 @@ public sealed class CheckCaRiskTests : IAsyncLifetime, IDisposable
     [RequiresToolsFact("nginx")]
     public async Task Check_CloudflareBrandedIssuingCa_RecognisedWithoutHeaders()
     {
-        var run = await CliRunner.RunAsync(Args("branded", Policy(_cas.Intermediate("Cloudflare TLS Issuing ECC CA 3").Pin, TestPki.BackupPin)));
-        Assert.True(run.Exit == 5, run.ToString());
+        var run = await RiskAsync("branded", "Cloudflare TLS Issuing ECC CA 3");
         Assert.Contains("risk: CDN may switch CA: the host is behind Cloudflare (recognised by the CDN-branded issuing CA 'Cloudflare TLS Issuing ECC CA 3')", run.Out, StringComparison.Ordinal);
         Assert.Contains("your pins cover only SSL.com, so the day it moves to Let's Encrypt, Google Trust Services and Sectigo this host fails.", run.Out, StringComparison.Ordinal);
     }

@@ -41,7 +41,7 @@ internal static class CheckScale
         return 0;
     }
 
-    private sealed class Fleet : IAsyncDisposable
+    internal sealed class Fleet : IAsyncDisposable
     {
         private readonly TestPki _pki = new();
         private readonly TempDirectory _dir = new();
@@ -62,9 +62,9 @@ internal static class CheckScale
         }
 
         /// <summary>Runs <c>pinset check</c> over the first <paramref name="count"/> servers; returns seconds and bytes allocated.</summary>
-        public async Task<(double Seconds, long Allocated)> CheckAsync(int count, int concurrency)
+        public async Task<(double Seconds, long Allocated)> CheckAsync(int count, int concurrency, params string[] extra)
         {
-            var args = new List<string> { "check", _dir.File("policy.json"), "--ca-file", _dir.File("root.pem"), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture) };
+            List<string> args = ["check", _dir.File("policy.json"), "--ca-file", _dir.File("root.pem"), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), .. extra];
             for (int i = 0; i < count; i++)
             {
                 args.Add($"s{i}.exchange.test:{_servers[i].Port}");

@@ -3,6 +3,7 @@ using Pinset.Benchmarks;
 
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- [e2e] [--quick] [BenchmarkDotNet arguments]
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- check [--quick]   (pinset check over many servers, in-process)
+// dotnet run -c Release --project bench/Pinset.Benchmarks -- check-map [--quick]   (pinset check with the CA map against without it, 1,000 servers)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- coldstart [--quick]   (first pinned request of a fresh process)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- startup [--quick] [--feed DIR]   (pinset pin FILE from a cold process, installed as the README says, against openssl)
 // dotnet run -c Release --project bench/Pinset.Benchmarks -- tunnel [--quick]   (pinset tunnel against stunnel4, side by side on loopback)
@@ -10,6 +11,11 @@ using Pinset.Benchmarks;
 if (args is ["servers", var count, var directory])
 {
     return await CheckServers.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), directory);
+}
+
+if (args.Contains("check-map"))
+{
+    return await CheckMapCost.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Contains("check"))

@@ -20,7 +20,8 @@ internal static class CheckCommand
         var concurrency = new Option<int>("--concurrency") { HelpName = "N", Description = "How many servers to check at once.", DefaultValueFactory = _ => 8 };
         var report = new Option<bool>("--report") { Description = "Send an RFC 7469 report for each failing target to the policy's report URIs." };
         var connection = new ConnectionOptions();
-        var command = new Command("check", "Check a policy against live servers: today's verdict and the rotation risks.") { policyFile, targets, warnDays, concurrency, report };
+        var caMap = CaMapOption.Create();
+        var command = new Command("check", "Check a policy against live servers: today's verdict and the rotation risks.") { policyFile, targets, warnDays, concurrency, report, caMap };
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
@@ -36,7 +37,8 @@ internal static class CheckCommand
 
             var servers = Targets(parse.GetValue(targets) ?? [], policy, path);
             var pinner = new CertificatePinner(policy, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time });
-            var findings = await RunAllAsync(servers, settings, pinner, days, bound, output, cancel).ConfigureAwait(false);
+            var map = await CaMapOption.ReadAsync(parse, caMap, output, cancel).ConfigureAwait(false);
+            var findings = await RunAllAsync(servers, settings, pinner, days, bound, output, cancel, map).ConfigureAwait(false);
             if (parse.GetValue(report))
             {
                 await CheckReporter.SendAsync(findings, output, cancel).ConfigureAwait(false);
@@ -59,8 +61,9 @@ internal static class CheckCommand
         return [.. given.Select(text => ServerTarget.TryParse(text, out var target, out var error) ? target : throw new CliException(ExitCodes.BadInput, error))];
     }
 
-    internal static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliConsole output, CancellationToken cancel)
+    internal static async Task<CheckFinding[]> RunAllAsync(List<ServerTarget> servers, ConnectionSettings settings, CertificatePinner pinner, int days, int bound, CliConsole output, CancellationToken cancel, CertificateAuthorityMap? map = null)
     {
+        map ??= CertificateAuthorityMap.BuiltIn;
         // A fixed set of workers takes the next server as each finishes: in flight at once are at most 'bound' probes,
         // and nothing is allocated ahead for the servers still waiting.
         var findings = new CheckFinding[servers.Count];
@@ -69,7 +72,7 @@ internal static class CheckCommand
         {
             for (int index = Interlocked.Increment(ref next); index < servers.Count; index = Interlocked.Increment(ref next))
             {
-                findings[index] = await CheckOneAsync(servers[index], settings, pinner, days, output.Time.GetUtcNow(), cancel).ConfigureAwait(false);
+                findings[index] = await CheckOneAsync(servers[index], settings, pinner, days, output.Time.GetUtcNow(), map, cancel).ConfigureAwait(false);
                 advance?.Invoke();
             }
         }
@@ -89,12 +92,12 @@ internal static class CheckCommand
         return findings;
     }
 
-    private static async Task<CheckFinding> CheckOneAsync(ServerTarget server, ConnectionSettings settings, CertificatePinner pinner, int days, DateTimeOffset now, CancellationToken cancel)
+    private static async Task<CheckFinding> CheckOneAsync(ServerTarget server, ConnectionSettings settings, CertificatePinner pinner, int days, DateTimeOffset now, CertificateAuthorityMap map, CancellationToken cancel)
     {
         ProbeResult probe;
         try
         {
-            probe = await TlsProbe.ProbeAsync(server, settings, pinner, cancel).ConfigureAwait(false);
+            probe = await TlsProbe.ProbeAsync(server, settings, pinner, cancel, p => p.Pinning?.Outcome == PinValidationOutcome.PinMatched && CdnProbe.Worthwhile(p.ValidatedChain, map)).ConfigureAwait(false);
         }
         catch (CliException ex) when (ex.ExitCode == ExitCodes.ConnectFailed)
         {
@@ -120,35 +123,37 @@ internal static class CheckCommand
             _ => result.Detail ?? "No pinned key is in the validated chain.",
         };
         var policy = result.Policy;
+        var cdn = CdnRecognition.Recognise(probe.Headers, probe.ValidatedChain, map);
         var risks = policy is null || result.Outcome == PinValidationOutcome.PlatformValidationFailed ? [] : Risks(policy, probe.ValidatedChain, days, now);
-        return new CheckFinding(server, result, verdict, detail, failed, risks);
+        risks.AddRange(policy is null || result.Outcome != PinValidationOutcome.PinMatched ? [] : CaRisks.Find(policy, probe.ValidatedChain, cdn, map, now));
+        return new CheckFinding(server, result, verdict, detail, failed, risks) { Cdn = cdn };
     }
 
     /// <summary>The rotation risks of a policy against today's validated chain.</summary>
-    internal static List<string> Risks(HostPolicy policy, IReadOnlyList<ChainCertificate> chain, int days, DateTimeOffset now)
+    internal static List<CheckRisk> Risks(HostPolicy policy, IReadOnlyList<ChainCertificate> chain, int days, DateTimeOffset now)
     {
-        var risks = new List<string>();
+        var risks = new List<CheckRisk>();
         var inChain = chain.Select(c => c.Pin).OfType<SpkiPin>().ToHashSet();
         if (policy.Pins.All(inChain.Contains) && policy.Certificates.Count == 0)
         {
-            risks.Add("No backup pin: every pin of the policy is in today's chain, so a key rotation leaves none that matches (HPKP's rule: keep one pin that is not in the chain).");
+            risks.Add(new(CheckRisk.NoBackupPin, "No backup pin: every pin of the policy is in today's chain, so a key rotation leaves none that matches (HPKP's rule: keep one pin that is not in the chain)."));
         }
 
         var matched = chain.Select((c, i) => (c, i)).Where(x => x.c.Pin is { } pin && policy.Pins.Contains(pin) || policy.Certificates.Contains(x.c.Fingerprint)).ToList();
         if (matched.Count > 0 && matched.All(x => x.i == 0))
         {
-            risks.Add("Leaf only: the only pins that match are on the leaf certificate, which changes at each renewal (the classic CDN outage). Pin the issuing CA's key as well.");
+            risks.Add(new(CheckRisk.LeafOnly, "Leaf only: the only pins that match are on the leaf certificate, which changes at each renewal (the classic CDN outage). Pin the issuing CA's key as well."));
         }
 
         var horizon = now.AddDays(days);
         if (policy.Expires is { } expires && expires <= horizon && expires > now)
         {
-            risks.Add($"The policy expires on {expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {Plural.Count(days, "day")}; after that it is not enforced.");
+            risks.Add(new(CheckRisk.PolicyExpiresSoon, $"The policy expires on {expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {Plural.Count(days, "day")}; after that it is not enforced."));
         }
 
         foreach (var (certificate, _) in matched.Where(x => x.c.NotAfter <= horizon))
         {
-            risks.Add($"The pinned certificate '{certificate.Subject}' expires on {certificate.NotAfter.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {Plural.Count(days, "day")}; make sure its successor keeps a pinned key.");
+            risks.Add(new(CheckRisk.PinnedCertificateExpiresSoon, $"The pinned certificate '{certificate.Subject}' expires on {certificate.NotAfter.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, within {Plural.Count(days, "day")}; make sure its successor keeps a pinned key."));
         }
 
         return risks;
@@ -169,7 +174,7 @@ internal static class CheckCommand
                     w.WriteString("verdict", finding.Verdict);
                     w.WriteBoolean("failed", finding.Failed);
                     w.WriteString("detail", finding.Detail);
-                    JsonDocumentWriter.WriteStrings(w, "risks", finding.Risks);
+                    CheckJson.WriteRisks(w, finding);
                     w.WriteEndObject();
                 }
 
@@ -185,7 +190,7 @@ internal static class CheckCommand
             foreach (var finding in findings)
             {
                 var colour = finding.Failed ? "red" : finding.Risks.Count > 0 ? "yellow" : "green";
-                var notes = finding.Risks.Select(r => "[yellow]risk:[/] " + Markup.Escape(r)).Prepend(Markup.Escape(finding.Detail.Split('\n')[0])).Where(n => n.Length > 0);
+                var notes = finding.Risks.Select(r => "[yellow]risk:[/] " + Markup.Escape(r.Message)).Prepend(Markup.Escape(finding.Detail.Split('\n')[0])).Where(n => n.Length > 0);
                 table.AddRow(Markup.Escape(finding.Target.ToString()), $"[{colour}]{Markup.Escape(finding.Verdict)}[/]", string.Join('\n', notes));
             }
 
@@ -199,7 +204,7 @@ internal static class CheckCommand
             output.Line($"[{colour}]{Markup.Escape(finding.Verdict)}[/]{Markup.Escape(rest)}", finding.Verdict + rest);
             foreach (var risk in finding.Risks)
             {
-                output.Line($"    [yellow]risk:[/] {Markup.Escape(risk)}", $"    risk: {risk}");
+                output.Line($"    [yellow]risk:[/] {Markup.Escape(risk.Message)}", $"    risk: {risk}");
             }
         }
 
@@ -209,4 +214,8 @@ internal static class CheckCommand
 }
 
 /// <summary>What check found for one target.</summary>
-internal sealed record CheckFinding(ServerTarget Target, PinValidationResult? Result, string Verdict, string Detail, bool Failed, IReadOnlyList<string> Risks);
+internal sealed record CheckFinding(ServerTarget Target, PinValidationResult? Result, string Verdict, string Detail, bool Failed, IReadOnlyList<CheckRisk> Risks)
+{
+    /// <summary>The CDN recognised in front of the target, and how; null when none was.</summary>
+    public CdnRecognition? Cdn { get; init; }
+}

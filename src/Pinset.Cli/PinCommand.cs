@@ -17,8 +17,10 @@ internal static class PinCommand
         var host = new Option<string?>("--host") { HelpName = "HOST", Description = "The host to name in --format output (default: the server's host)." };
         var insecure = new Option<bool>("--insecure") { Description = "Show the chain even when the platform does not trust it. For inspection only: never pin a chain you cannot validate." };
         var connection = new ConnectionOptions();
+        var strategies = new PinStrategyRunner();
         var command = new Command("pin", "Print the pins of a server's validated chain (leaf first) or of the keys in files.") { targets, format, host, insecure };
         connection.AddTo(command);
+        strategies.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             if (parse.GetValue(json) && parse.GetResult(format) is { Implicit: false })
@@ -27,6 +29,13 @@ internal static class PinCommand
             }
 
             var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
+            if (strategies.Asked(parse))
+            {
+                return parse.GetResult(format) is { Implicit: false } || parse.GetValue(insecure)
+                    ? throw new CliException(ExitCodes.BadInput, "--strategy prints a JSON policy with each pin's origin and takes neither --format nor --insecure; convert the policy with 'pinset convert'.")
+                    : await strategies.RunAsync(parse, parse.GetValue(targets)!, settings, parse.GetValue(host), parse.GetValue(json), output, cancel).ConfigureAwait(false);
+            }
+
             var groups = new List<PinGroup>();
             foreach (var target in parse.GetValue(targets)!)
             {

@@ -16,6 +16,9 @@ internal sealed record ProbeResult(
     PinValidationResult? Pinning)
 {
     public bool PlatformTrusted => PlatformErrors == SslPolicyErrors.None;
+
+    /// <summary>The response headers of a <c>HEAD /</c>, for the probes that asked for them (<see cref="ResponseHeaders"/>); otherwise none.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 }
 
 /// <summary>
@@ -25,7 +28,12 @@ internal sealed record ProbeResult(
 /// </summary>
 internal static class TlsProbe
 {
-    public static async Task<ProbeResult> ProbeAsync(ServerTarget target, ConnectionSettings settings, CertificatePinner? pinner, CancellationToken cancel)
+    /// <summary>
+    /// Probes <paramref name="target"/>; when <paramref name="askHeaders"/> says so of a chain that was allowed, and the
+    /// server agreed to speak HTTP/1.1 (ALPN), sends one <c>HEAD /</c> and keeps the response headers (never on a chain the
+    /// platform or the pins refused, never to a server that did not agree to HTTP).
+    /// </summary>
+    public static async Task<ProbeResult> ProbeAsync(ServerTarget target, ConnectionSettings settings, CertificatePinner? pinner, CancellationToken cancel, Func<ProbeResult, bool>? askHeaders = null)
     {
         string tlsName = settings.Sni ?? target.Host;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -40,6 +48,9 @@ internal static class TlsProbe
             // Always a full handshake: a probe reports the chain the server presents now, and keeps no session per host
             // (which held the process's memory growing with the number of servers checked).
             AllowTlsResume = false,
+
+            // Offered so that a server speaking HTTP says so: only then is a HEAD request ever sent (see ProbeAsync).
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
                 seen = Capture(target, tlsName, certificate, chain, errors, pinner, settings.Roots is not null);
@@ -66,6 +77,13 @@ internal static class TlsProbe
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
             // The callback refused, having recorded why; the verdict is in the result.
+        }
+
+        // Only to a server that agreed to speak HTTP (ALPN http/1.1): a FIX engine or any other TLS service is never sent
+        // a request, whatever its certificate.
+        if (seen is not null && tls.IsAuthenticated && tls.NegotiatedApplicationProtocol == SslApplicationProtocol.Http11 && askHeaders?.Invoke(seen) == true)
+        {
+            seen = seen with { Headers = await ResponseHeaders.ReadAsync(tls, tlsName, timeout.Token).ConfigureAwait(false) };
         }
 
         return seen ?? throw new CliException(ExitCodes.ConnectFailed, $"'{target}' completed no TLS handshake.");

@@ -12,7 +12,8 @@ internal static class VerifyCommand
         var pins = new Option<string[]>("--pin") { HelpName = "PIN", Description = "A pin the chain must contain (sha256/..., sha256//... or pin-sha256=\"...\"). Repeatable. Give --pin or --policy." };
         var policy = new Option<string?>("--policy") { HelpName = "FILE", Description = "A policy file ('-' reads standard input); its host matching applies (case, trailing dot, IDN). Give --pin or --policy." };
         var connection = new ConnectionOptions();
-        var command = new Command("verify", "Connect, validate the chain, and check it against pins or a policy.") { targets, pins, policy };
+        var caMap = CaMapOption.Create();
+        var command = new Command("verify", "Connect, validate the chain, and check it against pins or a policy.") { targets, pins, policy, caMap };
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
@@ -28,7 +29,9 @@ internal static class VerifyCommand
             var pinning = file is not null
                 ? await PolicyFile.LoadAsync(file, output, cancel).ConfigureAwait(false)
                 : GivenPins(servers.Select(s => settings.Sni ?? s.Host).Distinct(), given.Select(SpkiPin.Parse));
-            var pinner = new CertificatePinner(pinning, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time });
+            // The built-in map is read only if a failure block is written; a map given is read (and checked) now.
+            var authorities = parse.GetValue(caMap) is null ? null : await CaMapOption.ReadAsync(parse, caMap, output, cancel).ConfigureAwait(false);
+            var pinner = new CertificatePinner(pinning, new CertificatePinnerOptions { CustomTrustRoots = settings.Roots, TimeProvider = output.Time, CertificateAuthorities = authorities });
             var verdicts = new List<Verdict>();
             foreach (var server in servers)
             {

@@ -32,20 +32,34 @@ public sealed class TestCertificateAuthority : IDisposable
     public SpkiPin Pin => SpkiPin.FromCertificate(Certificate);
 
     /// <summary>A self-signed root CA, valid from 30 days ago for 5 years.</summary>
-    public static TestCertificateAuthority CreateRoot(string commonName, TestKeyKind kind = TestKeyKind.EcP256)
+    public static TestCertificateAuthority CreateRoot(string commonName, TestKeyKind kind = TestKeyKind.EcP256) => CreateNamedRoot(new X500DistinguishedName(Subject(commonName)), kind);
+
+    /// <summary>
+    /// A self-signed root CA named <paramref name="subject"/>, valid from 30 days ago for 5 years: a stand-in with a public
+    /// CA's real name (<c>CN=ISRG Root X1, O=Internet Security Research Group, C=US</c>) and a key of its own.
+    /// </summary>
+    public static TestCertificateAuthority CreateNamedRoot(X500DistinguishedName subject, TestKeyKind kind = TestKeyKind.EcP256)
     {
+        ArgumentNullException.ThrowIfNull(subject);
         var key = TestKey.Create(kind);
-        var request = key.Request(Subject(commonName));
+        var request = key.Request(subject.Name);
         AddCaExtensions(request);
         var certificate = request.CreateSelfSigned(Now.AddDays(-30), Now.AddYears(5));
         return new TestCertificateAuthority(certificate, key, ownsKey: true, null);
     }
 
     /// <summary>An intermediate CA issued by this one, valid from 30 days ago for 3 years; with <paramref name="key"/>, it holds that key (the caller keeps owning it).</summary>
-    public TestCertificateAuthority CreateIntermediate(string commonName, TestKeyKind kind = TestKeyKind.EcP256, TestKey? key = null)
+    public TestCertificateAuthority CreateIntermediate(string commonName, TestKeyKind kind = TestKeyKind.EcP256, TestKey? key = null) => CreateNamedIntermediate(new X500DistinguishedName(Subject(commonName)), kind, key);
+
+    /// <summary>
+    /// An intermediate CA named <paramref name="subject"/> (<c>CN=R11, O=Let's Encrypt, C=US</c>) issued by this one, valid
+    /// from 30 days ago for 3 years; with <paramref name="key"/>, it holds that key (the caller keeps owning it).
+    /// </summary>
+    public TestCertificateAuthority CreateNamedIntermediate(X500DistinguishedName subject, TestKeyKind kind = TestKeyKind.EcP256, TestKey? key = null)
     {
+        ArgumentNullException.ThrowIfNull(subject);
         var own = key ?? TestKey.Create(kind);
-        var request = own.Request(Subject(commonName));
+        var request = own.Request(subject.Name);
         AddCaExtensions(request);
         var certificate = Sign(request, Now.AddDays(-30), Now.AddYears(3));
         return new TestCertificateAuthority(own.Attach(certificate), own, ownsKey: key is null, this);

@@ -33,7 +33,7 @@ public sealed partial class CliDocTests
         var page = Repository.File("docs", "cli.md");
         var shown = (await File.ReadAllTextAsync(page)).Replace("\r\n", "\n", StringComparison.Ordinal);
         var generated = new Generated(Directory.GetFiles(session.Path).SelectMany(f => Instant().Matches(File.ReadAllText(f))).Select(m => m.Value));
-        var produced = await ProduceAsync(shown, session.Path, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), generated);
+        var produced = await ProduceAsync(shown, session.Path, new Dictionary<string, int> { [PagePort] = server.Port }, generated);
         if (produced != shown)
         {
             var received = Repository.File("docs", "cli.received.md");
@@ -43,8 +43,8 @@ public sealed partial class CliDocTests
         }
     }
 
-    /// <summary>The page with each example's output replaced by what pinset printed for it.</summary>
-    private static async Task<string> ProduceAsync(string page, string session, string port, Generated generated)
+    /// <summary>The page with each example's output replaced by what pinset printed for it; <paramref name="ports"/> maps the page's ports to the servers'.</summary>
+    internal static async Task<string> ProduceAsync(string page, string session, IReadOnlyDictionary<string, int> ports, Generated generated)
     {
         var lines = page.Split('\n');
         var output = new StringBuilder();
@@ -77,7 +77,7 @@ public sealed partial class CliDocTests
             }
 
             var shown = lines[(i + 1)..Math.Min(end + 1, lines.Length)];
-            output.Append(await RunAsync(line["$ pinset ".Length..], session, port, shown, generated));
+            output.Append(await RunAsync(line["$ pinset ".Length..], session, ports, shown, generated));
             i = end < lines.Length && lines[end].StartsWith("[exit ", StringComparison.Ordinal) ? end : end - 1;
             if (i < lines.Length - 1)
             {
@@ -88,7 +88,7 @@ public sealed partial class CliDocTests
         return output.ToString();
     }
 
-    private static async Task<string> RunAsync(string commandLine, string session, string port, string[] shown, Generated generated)
+    private static async Task<string> RunAsync(string commandLine, string session, IReadOnlyDictionary<string, int> ports, string[] shown, Generated generated)
     {
         var words = ShellWords(commandLine);
         string? input = null;
@@ -98,7 +98,15 @@ public sealed partial class CliDocTests
             words.RemoveRange(words.Count - 2, 2);
         }
 
-        var arguments = words.Select(w => w.Replace($":{PagePort}", $":{port}", StringComparison.Ordinal)).ToList();
+        string? into = null;
+        if (words.Count >= 2 && words[^2] == ">")
+        {
+            // '> FILE': standard output goes to the file in the session (a later command reads it); the page shows the rest.
+            into = Path.Combine(session, words[^1]);
+            words.RemoveRange(words.Count - 2, 2);
+        }
+
+        var arguments = words.Select(w => ports.Aggregate(w, (word, port) => word.Replace($":{port.Key}", $":{port.Value}", StringComparison.Ordinal))).ToList();
         using var pinset = PinsetProcess.Start(arguments, redirectInput: true, workingDirectory: session);
         if (input is not null)
         {
@@ -109,9 +117,14 @@ public sealed partial class CliDocTests
         var stdout = pinset.StandardOutput.ReadToEndAsync();
         var stderr = pinset.StandardError.ReadToEndAsync();
         await pinset.WaitForExitAsync();
-        var text = (await stdout + await stderr)
-            .Replace($":{port}", $":{PagePort}", StringComparison.Ordinal)
-            .Replace($", port {port}", $", port {PagePort}", StringComparison.Ordinal)
+        if (into is not null)
+        {
+            await File.WriteAllTextAsync(into, await stdout);
+        }
+
+        var text = ports.Aggregate((into is null ? await stdout : string.Empty) + await stderr, (output, port) => output
+                .Replace($":{port.Value}", $":{port.Key}", StringComparison.Ordinal)
+                .Replace($", port {port.Value}", $", port {port.Key}", StringComparison.Ordinal))
             .Replace(session + "/", "./", StringComparison.Ordinal);
         if (words is ["backup-key", ..] or ["bundle", "keygen", ..] && pinset.ExitCode == 0 && shown.Length > 0 && shown[0].StartsWith("sha256/", StringComparison.Ordinal))
         {
@@ -126,7 +139,7 @@ public sealed partial class CliDocTests
     private static partial System.Text.RegularExpressions.Regex Instant();
 
     /// <summary>The values a run makes anew (key pins, signing times) and the page's values they stand for, for the whole session.</summary>
-    private sealed class Generated(IEnumerable<string> written)
+    internal sealed class Generated(IEnumerable<string> written)
     {
         private readonly HashSet<string> _written = [.. written];
         private readonly Dictionary<string, string> _pageValue = [];

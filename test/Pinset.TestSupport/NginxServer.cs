@@ -140,7 +140,7 @@ public sealed class NginxServer : IAsyncDisposable
                     ssl_certificate_key {{key}};
                     ssl_protocols {{site.Protocols}};
                     ssl_session_tickets {{(site.SessionTickets ? "on" : "off")}};
-                    location / { return 200 "hello\n"; }
+                    location / { {{string.Concat(site.Headers.Select(h => $"add_header {h.Key} \"{h.Value}\" always; "))}}return 200 "hello\n"; }
                   }
 
                 """);

@@ -11,6 +11,9 @@ public sealed record NginxSite(string Name, X509Certificate2 Leaf, IReadOnlyList
     /// <summary>nginx's <c>ssl_protocols</c>.</summary>
     public string Protocols { get; init; } = "TLSv1.2 TLSv1.3";
 
+    /// <summary>Response headers the site adds to every answer (after nginx's own), such as Cloudflare's <c>server: cloudflare</c> and <c>cf-ray</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     /// <summary>nginx's <c>ssl_session_tickets</c>; with it off, TLS 1.2 resumes by session id from the shared cache.</summary>
     public bool SessionTickets { get; init; } = true;
 }

@@ -164,13 +164,26 @@ internal static class DashboardPage
     private static void Chains(StringBuilder html, HostDetail detail)
     {
         var pinned = detail.PolicyPins.ToHashSet(StringComparer.Ordinal);
-        html.Append("<h3>Chains seen</h3><p>Validated chains, leaf first, and whether the policy (").Append(E(detail.PolicySource)).Append(") pins each key.</p><table id=\"chains\"><thead><tr><th>Reports</th><th>Chain</th><th>First and last report</th></tr></thead><tbody>");
+        var map = detail.Chains.Count > 0 ? CertificateAuthorityMap.BuiltIn : null;
+        html.Append("<h3>Chains seen</h3>");
+        if (map is not null && ChainAuthorities.Change(detail.Chains, map) is { } change)
+        {
+            html.Append("<p id=\"ca-change\" class=\"advice\">").Append(E(change)).Append("</p>");
+        }
+
+        html.Append("<p>Validated chains, leaf first, each CA with its operator where Pinset's CA map knows its key, and whether the policy (").Append(E(detail.PolicySource)).Append(") pins each key.</p><table id=\"chains\"><thead><tr><th>Reports</th><th>Chain</th><th>First and last report</th></tr></thead><tbody>");
         foreach (var chain in detail.Chains)
         {
             html.Append("<tr><td>").Append(N(chain.Reports)).Append("</td><td><ol class=\"chain\">");
             foreach (var certificate in chain.Chain)
             {
-                html.Append("<li>").Append(E(certificate.Subject)).Append("<br><code>").Append(E(certificate.Pin)).Append("</code> ")
+                html.Append("<li>").Append(E(certificate.Subject));
+                if (map is not null && ChainAuthorities.Find(certificate, map) is { } key)
+                {
+                    html.Append(" <span class=\"operator\">").Append(E(key.Description)).Append("</span>");
+                }
+
+                html.Append("<br><code>").Append(E(certificate.Pin)).Append("</code> ")
                     .Append(pinned.Contains(certificate.Pin) ? "<span class=\"pinned\">pinned</span>" : certificate.IsAuthority ? "<span class=\"unpinned\">CA, not pinned</span>" : "<span class=\"leaf\">leaf</span>")
                     .Append("</li>");
             }

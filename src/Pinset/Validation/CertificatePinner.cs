@@ -180,7 +180,7 @@ public sealed class CertificatePinner
     }
 
     /// <summary>A result that carries both chains: every outcome but the two cheap ones.</summary>
-    private static PinValidationResult Flagged(
+    private PinValidationResult Flagged(
         PinValidationOutcome outcome,
         string host,
         int port,
@@ -199,6 +199,7 @@ public sealed class CertificatePinner
             Detail = detail,
             ValidatedChain = ChainCertificate.FromChain(chain),
             ServedChain = ChainCertificate.FromServed(certificate, chain),
+            Authorities = Options.CertificateAuthorities,
         };
     }
 

@@ -38,5 +38,13 @@ public sealed record CertificatePinnerOptions
     /// </summary>
     public bool DangerousAcceptRelaxedChainPolicy { get; init; }
 
+    /// <summary>
+    /// The map of CA operators that failure blocks name the chain's CAs with, and say what changed ("the server now
+    /// presents Google Trust Services WR1; the policy pins Let's Encrypt (R11)"). Null (the default) is
+    /// <see cref="CertificateAuthorityMap.BuiltIn"/>, read only when the first block with a chain is written; give a map of
+    /// your own PKI (<see cref="CertificateAuthorityMap.Parse"/>) to name its CAs too. The map never changes a verdict.
+    /// </summary>
+    public CertificateAuthorityMap? CertificateAuthorities { get; init; }
+
     internal bool HasCustomTrust => CustomTrustRoots is { Count: > 0 };
 }

@@ -77,6 +77,9 @@ public sealed class PinValidationResult
     /// <summary>A sentence on why: the platform's chain status, the banned pin found, or the error that stopped validation.</summary>
     public string? Detail { get; internal init; }
 
+    /// <summary>The CA map the failure block names operators with (<see cref="CertificatePinnerOptions.CertificateAuthorities"/>); null for the built-in one, read only when a block with a chain is written.</summary>
+    internal CertificateAuthorityMap? Authorities { get; init; }
+
     /// <summary>The exception that stopped validation, for <see cref="PinValidationOutcome.ValidationError"/>.</summary>
     public Exception? Exception { get; internal init; }
 
@@ -111,13 +114,21 @@ public sealed class PinValidationResult
         }
 
         // After the platform refused, the chain it built was not validated, and the block must not call it so.
-        AppendList(text, Outcome == PinValidationOutcome.PlatformValidationFailed ? "Chain the platform built but did not validate, leaf first:" : "Validated chain, leaf first:", ValidatedChain);
+        var map = ValidatedChain.Count > 0 ? Authorities ?? CertificateAuthorityMap.BuiltIn : null;
+        AppendChain(text, Outcome == PinValidationOutcome.PlatformValidationFailed ? "Chain the platform built but did not validate, leaf first:" : "Validated chain, leaf first:", ValidatedChain, map);
         if (ServedChain.Count > 0 && !ServedChain.Select(c => c.Fingerprint).SequenceEqual(ValidatedChain.Select(c => c.Fingerprint)))
         {
-            AppendList(text, "Served by the server, in order:", ServedChain);
+            AppendChain(text, "Served by the server, in order:", ServedChain, map);
         }
 
-        if (Advice() is { } advice)
+        // What changed between the pinned CAs and the presented one, with its fix, when the map knows both; else the
+        // general advice.
+        var change = map is not null && (Outcome == PinValidationOutcome.PinMismatch || EnforcedOutcome == PinValidationOutcome.PinMismatch) ? ChainOperators.Change(this, map) : null;
+        if (change is not null)
+        {
+            text.AppendLine(change);
+        }
+        else if (Advice() is { } advice)
         {
             text.Append("  What to do: ").AppendLine(advice);
         }
@@ -146,6 +157,12 @@ public sealed class PinValidationResult
         PinValidationOutcome.UnpinnedHostRefused => "Certificate pinning failure! No policy matches this host and unpinned hosts are refused; the connection was refused.",
         _ => "Certificate pinning failure! Validation could not complete, so the connection was refused to fail closed.",
     };
+
+    /// <summary>Each certificate as <see cref="AppendList"/> writes it, and the operator of each the map knows.</summary>
+    private static void AppendChain(StringBuilder text, string title, IReadOnlyList<ChainCertificate> chain, CertificateAuthorityMap? map)
+    {
+        AppendList<string>(text, title, [.. chain.Select(c => map is not null && ChainOperators.Label(c, map) is { } label ? $"{c}  ({label})" : c.ToString())]);
+    }
 
     private static void AppendList<T>(StringBuilder text, string title, IReadOnlyList<T> items)
     {

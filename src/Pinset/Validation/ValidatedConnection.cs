@@ -67,6 +67,7 @@ internal sealed class ValidatedConnection
         {
             Detail = $"The pinning policy changed after this pooled connection was validated, and the policy now in force refuses its chain, so the connection is closed and not used again. {verdict.Detail}".TrimEnd(),
             ValidatedChain = [.. _chain.Select(der => ChainCertificate.FromDer(der.Span))],
+            Authorities = _pinner.Options.CertificateAuthorities,
         };
         try
         {

@@ -28,7 +28,7 @@ public sealed record HostPolicyConfiguration
     public IReadOnlyList<string> ReportUris { get; init => field = Copy(value); } = [];
 
     /// <summary>A read-only copy of what the caller passed (null is empty): a record is a value, so a list changed later must not change it.</summary>
-    internal static IReadOnlyList<T> Copy<T>(IReadOnlyList<T>? values) => values is null ? [] : Array.AsReadOnly<T>([.. values]);
+    internal static IReadOnlyList<T> Copy<T>(IReadOnlyList<T>? values) => values is null ? ReadOnlyArray<T>.Empty : ReadOnlyArray<T>.Over([.. values]);
 
     /// <summary>Equal when every list holds the same strings in the same order and the texts are the same (ordinal): a reload that changes nothing is no change.</summary>
     public bool Equals(HostPolicyConfiguration? other) =>

@@ -15,16 +15,16 @@ public sealed class HostPolicy
         // The lists handed out are read-only views: an array would let a caller cast it back and swap a pin in a policy
         // every connection trusts to be immutable.
         Index = index;
-        Hosts = Array.AsReadOnly(hosts);
+        Hosts = ReadOnlyArray<HostPattern>.Over(hosts);
         _pins = pins;
         _certificates = certificates;
         _bannedPins = bannedPins;
-        Pins = Array.AsReadOnly(pins);
-        Certificates = Array.AsReadOnly(certificates);
-        BannedPins = Array.AsReadOnly(bannedPins);
+        Pins = ReadOnlyArray<SpkiPin>.Over(pins);
+        Certificates = ReadOnlyArray<CertificateFingerprint>.Over(certificates);
+        BannedPins = ReadOnlyArray<SpkiPin>.Over(bannedPins);
         Expires = expires;
         Mode = mode;
-        ReportUris = Array.AsReadOnly(reportUris);
+        ReportUris = ReadOnlyArray<Uri>.Over(reportUris);
     }
 
     /// <summary>The position of the policy in its document, from 0.</summary>

@@ -15,7 +15,7 @@ public sealed class PinningPolicy
 
     private PinningPolicy(HostPolicy[] policies, bool requirePinnedHosts, string? refusal = null)
     {
-        Policies = Array.AsReadOnly(policies);
+        Policies = ReadOnlyArray<HostPolicy>.Over(policies);
         RequirePinnedHosts = requirePinnedHosts;
         Refusal = refusal;
         foreach (var policy in policies)

@@ -57,10 +57,10 @@ public sealed class PinValidationResult
     public HostPattern? MatchedPattern { get; }
 
     /// <summary>The public-key pins the policy expected.</summary>
-    public IReadOnlyList<SpkiPin> ExpectedPins => Policy?.Pins ?? [];
+    public IReadOnlyList<SpkiPin> ExpectedPins => Policy?.Pins ?? ReadOnlyArray<SpkiPin>.Empty;
 
     /// <summary>The certificate fingerprints the policy expected.</summary>
-    public IReadOnlyList<CertificateFingerprint> ExpectedCertificates => Policy?.Certificates ?? [];
+    public IReadOnlyList<CertificateFingerprint> ExpectedCertificates => Policy?.Certificates ?? ReadOnlyArray<CertificateFingerprint>.Empty;
 
     /// <summary>For <see cref="PinValidationOutcome.ReportOnlyMismatch"/>: what enforcing the policy would have decided.</summary>
     public PinValidationOutcome? EnforcedOutcome { get; internal init; }

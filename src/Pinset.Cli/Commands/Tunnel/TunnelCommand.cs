@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using Pinset.Tunnel;
 
 namespace Pinset.Cli;
 
@@ -6,7 +8,8 @@ namespace Pinset.Cli;
 /// <c>pinset tunnel</c>: pins what Pinset cannot reach in-process. A local plain TCP port (a FIX engine's, any TCP
 /// client's) is forwarded over a new TLS connection per client, validated by the platform and pinned; a connection that
 /// fails the pins is closed before a byte of the client's data goes upstream. Runs until Ctrl-C or SIGTERM, then
-/// drains and exits 0.
+/// drains and exits 0. The engine is Pinset.Tunnel's <see cref="PinnedTunnel"/>; this command reads its options, connects
+/// upstream as every command does (<see cref="ServerConnector"/>: --resolve, --connect-to, --proxy) and writes its log.
 /// </summary>
 internal static class TunnelCommand
 {
@@ -25,13 +28,19 @@ internal static class TunnelCommand
         connection.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
-            var options = new TunnelOptions(
-                Duration.Parse(parse.GetValue(drain)!, "--drain-timeout"),
-                parse.GetValue(idle) is { } idleText ? Duration.Parse(idleText, "--idle-timeout", TimeSpan.FromDays(30)) : null,
-                parse.GetValue(report));
+            var options = new PinnedTunnelOptions
+            {
+                DrainTimeout = Duration.Parse(parse.GetValue(drain)!, "--drain-timeout"),
+                IdleTimeout = parse.GetValue(idle) is { } idleText ? Duration.Parse(idleText, "--idle-timeout", TimeSpan.FromDays(30)) : null,
+                SendReports = parse.GetValue(report),
+                Reporting = CheckReporter.Options(CheckReporter.TunnelAppName),
+                DangerousAllowRemoteClients = parse.GetValue(allowRemote),
+                SettingNames = new("--drain-timeout", "--idle-timeout", "--timeout"),
+                ReadPolicy = (path, cancel) => output.Files.ReadTextAsync(path, "a JSON policy file", cancel),
+            };
             var settings = await connection.ReadAsync(parse, output, cancel).ConfigureAwait(false);
-            bool remote = parse.GetValue(allowRemote);
-            List<TunnelRoute> routes;
+            bool remote = options.DangerousAllowRemoteClients;
+            List<PinnedTunnelRoute> routes;
             if (parse.GetValue(config) is { } file)
             {
                 var perTunnel = new Option[] { listen, to, policy, connection.CaFile, connection.Resolve, connection.ConnectTo, connection.Sni }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -47,27 +56,65 @@ internal static class TunnelCommand
                 routes = [Route(parse.GetValue(listen), parse.GetValue(to), parse.GetValue(policy), settings, remote)];
             }
 
-            var log = new TunnelLog(output);
-            var loaded = new List<(TunnelRoute, TunnelPolicy)>();
-            try
+            if (routes.Any(r => r.PolicyPath == InputFile.StandardInput))
             {
-                foreach (var route in routes)
-                {
-                    loaded.Add((route, await TunnelPolicy.LoadAsync(route, output, log, cancel).ConfigureAwait(false)));
-                }
+                throw new CliException(ExitCodes.BadInput, "The tunnel's policy cannot be standard input ('-'): it is read again for each new connection, so that a changed file applies without a restart. Give a file.");
+            }
 
-                using var context = new TunnelContext(output, log, options);
-                return await new TunnelServer(loaded, options, context).RunAsync(cancel).ConfigureAwait(false);
-            }
-            finally
-            {
-                loaded.ForEach(route => route.Item2.Dispose());
-            }
+            routes.ForEach(options.Routes.Add);
+            return await RunAsync(options, output, cancel).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static TunnelRoute Route(string? listen, string? to, string? policy, ConnectionSettings settings, bool allowRemote)
+    /// <summary>Runs the tunnel until Ctrl-C or SIGTERM, then drains it: a stop asked for is a clean stop (exit 0).</summary>
+    private static async Task<int> RunAsync(PinnedTunnelOptions options, CliConsole output, CancellationToken cancel)
+    {
+        PinnedTunnel tunnel;
+        try
+        {
+            tunnel = await PinnedTunnel.StartAsync(options, new TunnelLogWriter(output), output.Time, cancel).ConfigureAwait(false);
+        }
+        catch (PinnedTunnelException ex)
+        {
+            throw new CliException(ExitCodes.BadInput, ex.Message, ex);
+        }
+
+        await using (tunnel.ConfigureAwait(false))
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM: drained below.
+            }
+
+            await tunnel.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A route of the engine connecting upstream as every command connects (<see cref="ServerConnector"/>, with blocking
+    /// sockets for the copy threads), trusting --ca-file's roots and sending --sni's name.
+    /// </summary>
+    internal static PinnedTunnelRoute Route(string? name, IPEndPoint listen, ServerTarget target, string policy, ConnectionSettings settings) => new()
+    {
+        Name = name,
+        Listen = listen,
+        Host = target.Host,
+        Port = target.Port,
+        PolicyPath = policy,
+        TlsName = settings.Sni,
+        CustomTrustRoots = settings.Roots,
+        ConnectTimeout = settings.Timeout,
+        Connector = (_, timeout) => ServerConnector.ConnectAsync(target, settings, timeout, CancellationToken.None, blocking: true),
+    };
+
+    private static PinnedTunnelRoute Route(string? listen, string? to, string? policy, ConnectionSettings settings, bool allowRemote)
     {
         var missing = new[] { ("--listen", listen), ("--to", to), ("--policy", policy) }.Where(o => o.Item2 is null).Select(o => o.Item1).ToList();
         if (missing.Count > 0)
@@ -79,7 +126,7 @@ internal static class TunnelCommand
         var target = TryTarget(to!, "--to", out var targetError);
         return endpoint is null || target is null
             ? throw new CliException(ExitCodes.BadInput, string.Join(' ', new[] { listenError, targetError }.Where(e => e.Length > 0)))
-            : new TunnelRoute(null, endpoint, target, policy!, settings);
+            : Route(null, endpoint, target, policy!, settings);
     }
 
     /// <summary>A tunnel's server: HOST:PORT with the port given (a tunnel has no default port).</summary>

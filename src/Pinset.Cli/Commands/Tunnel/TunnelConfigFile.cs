@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pinset.Tunnel;
 
 namespace Pinset.Cli;
 
@@ -17,7 +18,7 @@ internal static class TunnelConfigFile
 
     private static readonly string[] Keys = ["name", "listen", "to", "policy", "caFile", "sni", "resolve"];
 
-    public static async Task<List<TunnelRoute>> ReadAsync(string path, ConnectionSettings shared, bool allowRemote, CliConsole console, CancellationToken cancel)
+    public static async Task<List<PinnedTunnelRoute>> ReadAsync(string path, ConnectionSettings shared, bool allowRemote, CliConsole console, CancellationToken cancel)
     {
         var text = await console.Files.ReadTextAsync(path, "a JSON tunnel configuration", cancel).ConfigureAwait(false);
         string name = InputFile.Display(path);
@@ -34,7 +35,7 @@ internal static class TunnelConfigFile
         using (document)
         {
             var errors = new List<string>();
-            var routes = new List<TunnelRoute>();
+            var routes = new List<PinnedTunnelRoute>();
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(Tunnels, out var tunnels) || tunnels.ValueKind != JsonValueKind.Array || tunnels.GetArrayLength() == 0)
             {
@@ -53,15 +54,7 @@ internal static class TunnelConfigFile
                 }
             }
 
-            foreach (var group in routes.Where(r => r.Listen.Port != 0).GroupBy(r => r.Listen).Where(g => g.Count() > 1))
-            {
-                errors.Add($"{string.Join(" and ", group.Select(r => $"'{r.Name}'"))} all listen on {ListenAddress.Display(group.Key)}; give each tunnel its own port.");
-            }
-
-            foreach (var group in routes.GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
-            {
-                errors.Add($"{group.Count()} tunnels are named '{group.Key}'; give each its own name, as the logs name them.");
-            }
+            errors.AddRange(PinnedTunnelOptions.Clashes(routes));
 
             return errors.Count == 0
                 ? routes
@@ -69,7 +62,7 @@ internal static class TunnelConfigFile
         }
     }
 
-    private static async Task<TunnelRoute?> ReadEntryAsync(JsonElement entry, string where, string directory, ConnectionSettings shared, bool allowRemote, CliConsole console, List<string> errors, CancellationToken cancel)
+    private static async Task<PinnedTunnelRoute?> ReadEntryAsync(JsonElement entry, string where, string directory, ConnectionSettings shared, bool allowRemote, CliConsole console, List<string> errors, CancellationToken cancel)
     {
         if (entry.ValueKind != JsonValueKind.Object)
         {
@@ -156,7 +149,7 @@ internal static class TunnelConfigFile
         }
 
         var settings = shared with { Roots = roots, Resolves = resolves, Sni = sni };
-        return new TunnelRoute(label ?? where, listen!, target!, Relative(directory, policy!), settings);
+        return TunnelCommand.Route(label ?? where, listen!, target!, Relative(directory, policy!), settings);
 
         T? Fail<T>(string error)
             where T : class

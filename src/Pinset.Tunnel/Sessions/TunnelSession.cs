@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Microsoft.Extensions.Logging;
 
-namespace Pinset.Cli;
+namespace Pinset.Tunnel;
 
 /// <summary>
 /// One accepted client connection of a tunnel. Nothing is read from the client until the upstream TLS handshake has
@@ -25,7 +26,8 @@ internal sealed class TunnelSession
 
     private readonly long _id;
     private readonly Socket _client;
-    private readonly TunnelRoute _route;
+    private readonly TunnelRouteState _state;
+    private readonly PinnedTunnelRoute _route;
     private readonly TunnelContext _context;
     private readonly long _started;
     private long _lastActivity;
@@ -34,31 +36,36 @@ internal sealed class TunnelSession
     private long _toClient;
     private bool _idled;
 
-    public TunnelSession(long id, Socket client, TunnelRoute route, TunnelContext context)
+    public TunnelSession(long id, Socket client, TunnelRouteState state, TunnelContext context)
     {
         _id = id;
         _client = client;
-        _route = route;
+        _state = state;
+        _route = state.Route;
         _context = context;
         _started = context.Time.GetTimestamp();
         _lastActivity = _started;
     }
 
-    private TunnelLog Log => _context.Log;
+    private ILogger Log => _context.Log;
+
+    /// <summary>What the session says it was cut by: the drain bound, named as the front names it.</summary>
+    private string Cut => $"cut: the tunnel stopped before the session ended ({_context.Names.DrainTimeout})";
 
     /// <summary>Runs the session to its end; never throws. <paramref name="abort"/> cuts it (the tunnel stopping after its drain time).</summary>
-    public async Task RunAsync(TunnelPolicy policy, CancellationToken abort)
+    public async Task RunAsync(CancellationToken abort)
     {
+        var policy = _state.Policy;
         Task report = Task.CompletedTask;
         string ending = "closed";
         try
         {
-            Log.Info("session-opened", _id, $"Session {_id} opened: {ListenAddress.Display(_client.RemoteEndPoint)} -> {_route.Target}{_route.Label}.");
+            TunnelLog.SessionOpened(Log, _id, ListenEndpoint.Display(_client.RemoteEndPoint), _route.Target, _route.Label);
             var pinning = await policy.RefreshAsync(abort).ConfigureAwait(false);
             if (policy.Expired(pinning, _context.Time.GetUtcNow()) is { } expired)
             {
                 // Not even a connection upstream: nothing the tunnel could do with one would be pinned.
-                Log.Error("policy-expired", _id, $"Session {_id} refused: {expired} The client's connection is closed and nothing was sent to the server.");
+                TunnelLog.SessionRefusedExpired(Log, _id, expired);
                 ending = "closed without forwarding";
                 return;
             }
@@ -76,7 +83,7 @@ internal sealed class TunnelSession
         }
         catch (Exception) when (abort.IsCancellationRequested)
         {
-            ending = "cut: the tunnel stopped before the session ended (--drain-timeout)";
+            ending = Cut;
         }
         catch (Exception ex)
         {
@@ -86,8 +93,8 @@ internal sealed class TunnelSession
         finally
         {
             _client.Dispose();
-            Log.Info("session-closed", _id, string.Create(CultureInfo.InvariantCulture,
-                $"Session {_id} {ending} after {_context.Time.GetElapsedTime(_started).TotalSeconds:0.000} s: {Plural.Count(Interlocked.Read(ref _toServer), "byte")} to {_route.Target}, {Plural.Count(Interlocked.Read(ref _toClient), "byte")} back to the client."));
+            TunnelLog.SessionClosed(Log, _id, ending, _context.Time.GetElapsedTime(_started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
+                Plural.Count(Interlocked.Read(ref _toServer), "byte"), _route.Target, Plural.Count(Interlocked.Read(ref _toClient), "byte"));
         }
 
         await report.ConfigureAwait(false);
@@ -96,17 +103,18 @@ internal sealed class TunnelSession
     /// <summary>The upstream connection: validated, pinned, and ready to carry data; or, refused, only its report.</summary>
     private async Task<Upstream> ConnectAsync(TunnelPolicy policy, PinningPolicy pinning, CancellationToken abort)
     {
-        var settings = _route.Settings;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        timeout.CancelAfter(settings.Timeout);
+        timeout.CancelAfter(_route.ConnectTimeout);
         Stream stream;
         try
         {
-            stream = await ServerConnector.ConnectAsync(_route.Target, settings, timeout.Token, abort, blocking: true).ConfigureAwait(false);
+            stream = await (_route.Connector ?? DirectConnector.ConnectAsync)(_route, timeout.Token).ConfigureAwait(false);
         }
-        catch (CliException ex)
+        catch (Exception ex) when (!abort.IsCancellationRequested)
         {
-            Log.Error("connect-failed", _id, $"Session {_id}: {ex.Message} The client's connection is closed.");
+            TunnelLog.ConnectFailed(Log, _id, ex is OperationCanceledException
+                ? $"Could not connect to '{_route.Target}': no answer within {DurationText.Describe(_route.ConnectTimeout)} ({_context.Names.ConnectTimeout})."
+                : ex.Message);
             return Upstream.Refused(Task.CompletedTask);
         }
 
@@ -115,11 +123,11 @@ internal sealed class TunnelSession
         var gate = new CloseNotifyGate(stream);
         var tls = new SslStream(gate, leaveInnerStreamOpen: false);
         PinValidationResult? seen = null;
-        var pinner = new CertificatePinner(pinning, _context.PinnerOptions(_route) with { OnValidated = result => seen = result });
-        var options = new SslClientAuthenticationOptions { TargetHost = _route.TlsName }.UseCertificatePinning(pinner);
+        var pinner = new CertificatePinner(pinning, _state.PinnerOptions with { OnValidated = result => seen = result });
+        var options = new SslClientAuthenticationOptions { TargetHost = _route.EffectiveTlsName }.UseCertificatePinning(pinner);
         try
         {
-            // A blocking handshake on a blocking socket keeps it blocking for the copy threads (see ServerConnector);
+            // A blocking handshake on a blocking socket keeps it blocking for the copy threads (see PinnedTunnelConnector);
             // the timeout and the drain's cut close the socket, which ends it.
             using (timeout.Token.Register(() => (socket ?? (IDisposable)stream).Dispose()))
             {
@@ -131,15 +139,21 @@ internal sealed class TunnelSession
         catch (PinValidationException ex)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            Log.Error("pin-refused", _id, $"Session {_id} refused: {_route.Target} failed the pin check; the client's connection is closed and nothing was sent to the server.\n{ex.Result}");
+            TunnelLog.PinRefused(Log, _id, _route.Target, ex.Result.ToString());
             return Upstream.Refused(_context.ReportAsync(ex.Result, _route, _id, abort));
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException && !abort.IsCancellationRequested)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            Log.Error("handshake-failed", _id, timeout.IsCancellationRequested
-                ? $"Session {_id}: the TLS handshake with '{_route.Target}' did not finish within {Duration.Describe(settings.Timeout)} (--timeout); the client's connection is closed."
-                : $"Session {_id}: the TLS handshake with '{_route.Target}' failed: {ex.Message} The client's connection is closed.");
+            if (timeout.IsCancellationRequested)
+            {
+                TunnelLog.HandshakeTimedOut(Log, _id, _route.Target, DurationText.Describe(_route.ConnectTimeout), _context.Names.ConnectTimeout);
+            }
+            else
+            {
+                TunnelLog.HandshakeFailed(Log, _id, _route.Target, ex.Message);
+            }
+
             return Upstream.Refused(Task.CompletedTask);
         }
 
@@ -151,18 +165,18 @@ internal sealed class TunnelSession
             await tls.DisposeAsync().ConfigureAwait(false);
             var why = seen?.Outcome == PinValidationOutcome.PolicyExpired
                 ? policy.Expired(pinning, DateTimeOffset.MaxValue)
-                : $"no policy pins '{_route.TlsName}', and the tunnel never forwards unpinned.";
-            Log.Error("pin-refused", _id, $"Session {_id} refused: {why} The client's connection is closed and nothing was sent to the server.");
+                : $"no policy pins '{_route.EffectiveTlsName}', and the tunnel never forwards unpinned.";
+            TunnelLog.Unpinned(Log, _id, why ?? string.Empty);
             return Upstream.Refused(Task.CompletedTask);
         }
 
         if (seen.IsFlagged)
         {
-            Log.Warn("pin-flagged", _id, $"Session {_id}: {_route.Target} is forwarded as its policy says, but look at this:\n{seen}");
+            TunnelLog.PinFlagged(Log, _id, _route.Target, seen.ToString());
         }
         else
         {
-            Log.Info("pin-passed", _id, $"Session {_id}: the pin check of '{seen.Host}' passed (policy pattern '{seen.MatchedPattern}', {tls.SslProtocol}); forwarding.");
+            TunnelLog.PinPassed(Log, _id, seen.Host, seen.MatchedPattern?.ToString() ?? string.Empty, tls.SslProtocol.ToString());
         }
 
         return new Upstream(tls, gate, socket, seen.IsFlagged ? _context.ReportAsync(seen, _route, _id, abort) : Task.CompletedTask);
@@ -219,12 +233,12 @@ internal sealed class TunnelSession
 
         if (abort.IsCancellationRequested)
         {
-            return "cut: the tunnel stopped before the session ended (--drain-timeout)";
+            return Cut;
         }
 
         if (_idled)
         {
-            return $"closed: nothing moved either way for {Duration.Describe(_context.IdleTimeout!.Value)} (--idle-timeout)";
+            return $"closed: nothing moved either way for {DurationText.Describe(_context.IdleTimeout!.Value)} ({_context.Names.IdleTimeout})";
         }
 
         var failed = toServer.IsFaulted ? (toServer, "the client's side") : toClient.IsFaulted ? (toClient, $"the side of {_route.Target}") : default;
@@ -254,7 +268,7 @@ internal sealed class TunnelSession
             }
             catch (Exception ex) when (ex is not ObjectDisposedException)
             {
-                Log.Warn("close-notify-failed", _id, $"Session {_id}: TLS close_notify could not be sent ({ex.GetBaseException().Message}); the server is told the client has finished by the TCP end of stream alone.");
+                TunnelLog.CloseNotifyFailed(Log, _id, ex.GetBaseException().Message);
                 return;
             }
         }

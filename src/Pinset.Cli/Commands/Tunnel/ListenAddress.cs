@@ -1,21 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using Pinset.Tunnel;
 
 namespace Pinset.Cli;
-
-/// <summary>
-/// One listen/target pair of <c>pinset tunnel</c>: plain TCP accepted on <see cref="Listen"/>, forwarded over a new TLS
-/// connection to <see cref="Target"/> that the platform validated and <see cref="PolicyPath"/>'s pins allowed.
-/// </summary>
-internal sealed record TunnelRoute(string? Name, IPEndPoint Listen, ServerTarget Target, string PolicyPath, ConnectionSettings Settings)
-{
-    /// <summary>The name the TLS handshake sends and validates, and the policy is looked up by: --sni, else the target's host.</summary>
-    public string TlsName => Settings.Sni ?? Target.Host;
-
-    /// <summary>How logs name the route: its name in a config file, else nothing (one route on the command line).</summary>
-    public string Label => Name is null ? string.Empty : $" (tunnel '{Name}')";
-}
 
 /// <summary>The address a tunnel listens on: <c>127.0.0.1:PORT</c>, <c>[::1]:PORT</c> or <c>localhost:PORT</c>; port 0 lets the system choose.</summary>
 internal static class ListenAddress
@@ -50,20 +37,10 @@ internal static class ListenAddress
 
         if (!IPAddress.IsLoopback(address) && !allowRemote)
         {
-            error = $"{what} '{text}' is not a loopback address. Whoever can connect to a tunnel reaches the server through your pinned connection, as you: "
-                + $"listen on 127.0.0.1 or [::1] and run the client on this machine; if other machines must connect and the port is protected otherwise (a firewall, a private network), add {AllowRemoteOption}.";
+            error = ListenEndpoint.NotLoopback(what, text, $"add {AllowRemoteOption}");
             return null;
         }
 
         return new IPEndPoint(address, port);
     }
-
-    /// <summary>The endpoint as logs and messages show it: 127.0.0.1:7000 or [::1]:7000.</summary>
-    public static string Display(EndPoint? endPoint) => endPoint switch
-    {
-        IPEndPoint { AddressFamily: AddressFamily.InterNetworkV6 } ip when !ip.Address.IsIPv4MappedToIPv6 => $"[{ip.Address}]:{ip.Port}",
-        IPEndPoint ip => $"{(ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address)}:{ip.Port}",
-        null => "an unknown address",
-        _ => endPoint.ToString() ?? "an unknown address",
-    };
 }

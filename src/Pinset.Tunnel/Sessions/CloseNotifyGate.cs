@@ -1,6 +1,6 @@
 using System.Net.Security;
 
-namespace Pinset.Cli;
+namespace Pinset.Tunnel;
 
 /// <summary>
 /// Keeps a tunnel session's TLS close_notify from being sent while the other direction's thread is decrypting. On Linux,

@@ -54,7 +54,7 @@ public sealed partial class OutsideProjectTests
     private static void AssertReadyToPublish(string feed)
     {
         var version = PackageVersion();
-        string[] shipped = ["Pinset", "Pinset.Cli", "Pinset.Extensions", "Pinset.Formats", "Pinset.Testing"];
+        string[] shipped = ["Pinset", "Pinset.Cli", "Pinset.Extensions", "Pinset.Formats", "Pinset.Testing", "Pinset.Tunnel"];
         Assert.Equal(
             shipped.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).Order(StringComparer.Ordinal),
             Directory.GetFiles(feed).Select(Path.GetFileName).Order(StringComparer.Ordinal));

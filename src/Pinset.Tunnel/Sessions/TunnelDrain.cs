@@ -12,11 +12,13 @@ internal static class TunnelDrain
             return;
         }
 
+        // The drain's timer is set before the event is logged: whoever reads 'stopping' may move a test clock past it.
+        var drained = Task.WhenAll(open).WaitAsync(drainTimeout, context.Time, cancellationToken);
         var bound = DurationText.Describe(drainTimeout);
         TunnelLog.Stopping(log, bound, context.Names.DrainTimeout, Plural.Count(open.Length, "open session"));
         try
         {
-            await Task.WhenAll(open).WaitAsync(drainTimeout, context.Time, cancellationToken).ConfigureAwait(false);
+            await drained.ConfigureAwait(false);
             TunnelLog.StoppedDrained(log);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)

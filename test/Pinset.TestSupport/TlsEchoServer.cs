@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Pinset.Cli.Tests;
+namespace Pinset.TestSupport;
 
 /// <summary>What a <see cref="TlsEchoServer"/> does with each connection.</summary>
-internal enum EchoMode
+public enum EchoMode
 {
     /// <summary>Sends back every byte as it arrives; at the client's end of stream, closes (close_notify, then TCP).</summary>
     Echo,
@@ -19,10 +19,11 @@ internal enum EchoMode
 }
 
 /// <summary>
-/// A TLS server on 127.0.0.1 (SslStream) presenting a given chain, for tunnel tests that need what openssl s_server
-/// cannot do: many connections at once, a peer that half-closes first, a slow peer. It records what each connection sent.
+/// A TLS server on 127.0.0.1 (SslStream) presenting a given chain, for the tunnel's tests (the tool's and the library's)
+/// that need what openssl s_server cannot do: many connections at once, a peer that half-closes first, a slow peer. It
+/// records what each connection sent.
 /// </summary>
-internal sealed class TlsEchoServer : IAsyncDisposable
+public sealed class TlsEchoServer : IAsyncDisposable
 {
     private readonly SslStreamCertificateContext _context;
     private readonly EchoMode _mode;

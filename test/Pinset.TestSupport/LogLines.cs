@@ -1,11 +1,11 @@
-namespace Pinset.Cli.Tests;
+namespace Pinset.TestSupport;
 
 /// <summary>
 /// The lines a running tunnel has logged, as they come: a test awaits the line an event writes instead of waiting on
-/// time. Fed by a process's standard error (<see cref="TunnelProcess"/>) or by an in-process console's writer
-/// (<see cref="InProcessTunnel"/>).
+/// time. Fed by a process's standard error (the tool's tests' <c>TunnelProcess</c>), by an in-process console's writer
+/// (<c>InProcessTunnel</c>) or by a logger (the library's tests).
 /// </summary>
-internal sealed class LogLines
+public sealed class LogLines
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 

@@ -73,10 +73,10 @@ public sealed class PolicyAdviceTests : ScratchTests
     }
 
     [RequiresToolsFact("git", "patch")]
-    public async Task HostApi_FileInItsOwnStyle_ByteOrderMarkCrlfTabsOtherSettingsNoFinalNewline_TheDiffAppliesAndChangesNothingElse()
+    public async Task HostApi_FileInItsOwnStyle_ByteOrderMarkCrlfTabsCommentsOtherSettingsNoFinalNewline_TheDiffAppliesAndChangesNothingElse()
     {
         var policy = Files.File("appsettings.json");
-        var original = "\uFEFF{\r\n\t\"Logging\": {\"LogLevel\": {\"Default\": \"Information\"}},\r\n\t\"Pinning\": {\"Policies\": [{\r\n\t\t\"Hosts\": [\"" + Pki.Host + "\"],\r\n\t\t\"Pins\": [\r\n\t\t\t\""
+        var original = "\uFEFF{\r\n\t\"Logging\": {\"LogLevel\": {\"Default\": \"Information\"}},\r\n\t\"Pinning\": {\"Policies\": [{\r\n\t\t\"Hosts\": [\"" + Pki.Host + "\"],\r\n\t\t// The issuing CA's key, and the backup.\r\n\t\t\"Pins\": [\r\n\t\t\t\""
             + Pki.Intermediate.Pin + "\",\r\n\t\t\t\"" + TestPki.BackupPin + "\"\r\n\t\t]\r\n\t}]}\r\n}";
         var bytes = new UTF8Encoding(false).GetBytes(original);
         File.WriteAllBytes(policy, bytes);

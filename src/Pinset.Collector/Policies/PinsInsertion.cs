@@ -46,7 +46,8 @@ internal static class PinsInsertion
     /// </summary>
     private static (long Open, long LastStart, long LastEnd)? Find(byte[] bytes, int index)
     {
-        var reader = new Utf8JsonReader(bytes);
+        // Comments are skipped, as Pinset's loader skips them.
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         var path = new List<string>();
         string? property = null;
         var counters = new Stack<int>();

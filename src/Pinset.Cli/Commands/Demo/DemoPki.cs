@@ -1,9 +1,16 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Pinset.Testing;
 
 namespace Pinset.Cli;
 
-/// <summary>The demo's certificates, made in memory: an exchange chain (root, intermediate, leaf) and an interceptor's.</summary>
+/// <summary>
+/// The demo's certificates, made in memory: an exchange chain (root, intermediate, leaf) and an interceptor's. They are
+/// made by Pinset.Testing's generator (<see cref="CertificateIssuance"/>), the one that makes every test certificate:
+/// the tool compiles that file rather than referencing the package, because Pinset.Testing needs the ASP.NET Core shared
+/// framework (its Kestrel servers), which a machine with only the .NET runtime does not have, and which the tool's
+/// native executable would have to carry.
+/// </summary>
 internal sealed class DemoPki : IDisposable
 {
     public const string Host = "api.exchange.demo";
@@ -33,9 +40,7 @@ internal sealed class DemoPki : IDisposable
     {
         var key = Own(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        CertificateIssuance.AddCaExtensions(request);
         return (Own(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30))), key);
     }
 
@@ -43,22 +48,16 @@ internal sealed class DemoPki : IDisposable
     {
         var key = Own(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(ca, false, 0, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         if (ca)
         {
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            CertificateIssuance.AddCaExtensions(request);
         }
         else
         {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName(name);
-            request.CertificateExtensions.Add(san.Build());
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+            CertificateIssuance.AddServerExtensions(request, [name]);
         }
 
-        using var issued = request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(20), RandomNumberGenerator.GetBytes(12));
+        using var issued = CertificateIssuance.Sign(request, issuer, X509SignatureGenerator.CreateForECDsa(issuerKey), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(20));
         return (Own(issued.CopyWithPrivateKey(key)), key);
     }
 

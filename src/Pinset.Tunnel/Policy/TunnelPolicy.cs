@@ -16,29 +16,13 @@ namespace Pinset.Tunnel;
 /// (<see cref="TunnelPolicyExpiry"/>).
 /// </para>
 /// </summary>
-internal sealed class TunnelPolicy : IDisposable
+internal sealed class TunnelPolicy(PinnedTunnelRoute route, Func<string, CancellationToken, Task<string>> read, TimeProvider time, ILogger log, string text, PinningPolicy policy) : IDisposable
 {
-    private readonly PinnedTunnelRoute _route;
-    private readonly Func<string, CancellationToken, Task<string>> _read;
-    private readonly TimeProvider _time;
-    private readonly ILogger _log;
     private readonly SemaphoreSlim _reading = new(1, 1);
-    private readonly TunnelPolicyExpiry _expiry;
-    private string _text;
+    private readonly TunnelPolicyExpiry _expiry = new(route, time, log);
+    private string _text = text;
     private string? _failedText;
-    private PinningPolicy _current;
-
-    private TunnelPolicy(PinnedTunnelRoute route, Func<string, CancellationToken, Task<string>> read, TimeProvider time, ILogger log, string text, PinningPolicy policy)
-    {
-        _route = route;
-        _read = read;
-        _time = time;
-        _log = log;
-        _text = text;
-        _current = policy;
-        _expiry = new TunnelPolicyExpiry(route, time, log, () => Current, Expired);
-        _expiry.Watch(policy);
-    }
+    private PinningPolicy _current = policy;
 
     /// <summary>The policy in force now, as last loaded.</summary>
     public PinningPolicy Current => Volatile.Read(ref _current);
@@ -52,7 +36,9 @@ internal sealed class TunnelPolicy : IDisposable
         try
         {
             var text = await read(route.PolicyPath, cancel).ConfigureAwait(false);
-            return new TunnelPolicy(route, read, time, log, text, Parse(text, route, time.GetUtcNow()));
+            var loaded = new TunnelPolicy(route, read, time, log, text, Parse(text, route, time.GetUtcNow()));
+            loaded._expiry.Watch(loaded.Current);
+            return loaded;
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or PinnedTunnelException))
         {
@@ -72,7 +58,7 @@ internal sealed class TunnelPolicy : IDisposable
             string text;
             try
             {
-                text = await _read(_route.PolicyPath, cancel).ConfigureAwait(false);
+                text = await read(route.PolicyPath, cancel).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -88,11 +74,11 @@ internal sealed class TunnelPolicy : IDisposable
 
             try
             {
-                var policy = Parse(text, _route, _time.GetUtcNow());
+                var policy = Parse(text, route, time.GetUtcNow());
                 _text = text;
                 _failedText = null;
                 Volatile.Write(ref _current, policy);
-                TunnelLog.PolicyReloaded(_log, _route.PolicyPath, _route.Label);
+                TunnelLog.PolicyReloaded(log, route.PolicyPath, route.Label);
                 _expiry.Watch(policy);
                 return policy;
             }
@@ -113,7 +99,7 @@ internal sealed class TunnelPolicy : IDisposable
         if (_failedText != text)
         {
             _failedText = text;
-            TunnelLog.PolicyReloadFailed(_log, _route.PolicyPath, _route.Label, message);
+            TunnelLog.PolicyReloadFailed(log, route.PolicyPath, route.Label, message);
         }
     }
 
@@ -121,9 +107,12 @@ internal sealed class TunnelPolicy : IDisposable
     /// When <paramref name="policy"/>'s rule for the route has expired at <paramref name="now"/>, the sentence that refuses
     /// a session for it; else null.
     /// </summary>
-    public string? Expired(PinningPolicy policy, DateTimeOffset now) =>
-        policy.Find(_route.EffectiveTlsName) is { } rule && rule.IsExpired(now)
-            ? $"the policy pinning '{_route.EffectiveTlsName}' in '{_route.PolicyPath}' ({rule}) expired on {Instant(rule.Expires!.Value)}, and the tunnel never forwards unpinned. Renew the policy in that file (a later 'expires', or none); it is read again at the next connection."
+    public string? Expired(PinningPolicy policy, DateTimeOffset now) => Expired(route, policy, now);
+
+    /// <summary>As <see cref="Expired(PinningPolicy, DateTimeOffset)"/>, for <paramref name="route"/>.</summary>
+    internal static string? Expired(PinnedTunnelRoute route, PinningPolicy policy, DateTimeOffset now) =>
+        policy.Find(route.EffectiveTlsName) is { } rule && rule.IsExpired(now)
+            ? $"the policy pinning '{route.EffectiveTlsName}' in '{route.PolicyPath}' ({rule}) expired on {Instant(rule.Expires!.Value)}, and the tunnel never forwards unpinned. Renew the policy in that file (a later 'expires', or none); it is read again at the next connection."
             : null;
 
     public void Dispose()

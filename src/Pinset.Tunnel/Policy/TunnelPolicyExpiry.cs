@@ -8,7 +8,7 @@ namespace Pinset.Tunnel;
 /// refused until the file is renewed. A policy replaced by a reload is no longer watched. Time is the tunnel's
 /// <see cref="TimeProvider"/>, so a test moves it.
 /// </summary>
-internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider time, ILogger log, Func<PinningPolicy> current, Func<PinningPolicy, DateTimeOffset, string?> expired) : IDisposable
+internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider time, ILogger log) : IDisposable
 {
     /// <summary>How long before the policy expires the tunnel warns, at start and on each reload.</summary>
     internal static readonly TimeSpan Warning = TimeSpan.FromDays(30);
@@ -18,6 +18,7 @@ internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider t
 
     private readonly Lock _watching = new();
     private ITimer? _timer;
+    private PinningPolicy? _watched;
 
     /// <summary>Watches <paramref name="policy"/>, now in force, instead of the one before.</summary>
     public void Watch(PinningPolicy policy)
@@ -26,6 +27,7 @@ internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider t
         {
             _timer?.Dispose();
             _timer = null;
+            _watched = policy;
             if (policy.Find(route.EffectiveTlsName)?.Expires is { } expires)
             {
                 Watch(policy, expires);
@@ -39,6 +41,7 @@ internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider t
         {
             _timer?.Dispose();
             _timer = null;
+            _watched = null;
         }
     }
 
@@ -47,7 +50,7 @@ internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider t
         var left = expires - time.GetUtcNow();
         if (left <= TimeSpan.Zero)
         {
-            TunnelLog.PolicyExpired(log, route.Label, expired(policy, expires)!);
+            TunnelLog.PolicyExpired(log, route.Label, TunnelPolicy.Expired(route, policy, expires)!);
             return;
         }
 
@@ -66,7 +69,7 @@ internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider t
             {
                 lock (_watching)
                 {
-                    if (!ReferenceEquals(current(), policy) || _timer is null)
+                    if (!ReferenceEquals(_watched, policy) || _timer is null)
                     {
                         return;
                     }
@@ -75,7 +78,7 @@ internal sealed class TunnelPolicyExpiry(PinnedTunnelRoute route, TimeProvider t
                     _timer = null;
                     if (final || time.GetUtcNow() >= expires)
                     {
-                        TunnelLog.PolicyExpired(log, route.Label, expired(policy, expires)!);
+                        TunnelLog.PolicyExpired(log, route.Label, TunnelPolicy.Expired(route, policy, expires)!);
                     }
                     else
                     {

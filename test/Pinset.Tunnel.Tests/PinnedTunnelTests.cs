@@ -136,6 +136,27 @@ public sealed class PinnedTunnelTests : IDisposable
     }
 
     [Fact]
+    public async Task PolicyFileRewrittenAlreadyExpired_RefusedAsAFileThatDoesNotLoad_TheNextSessionJudgedByTheLastGoodPolicy()
+    {
+        await using var server = new FixAcceptor(_bed.Pki.Leaf, _bed.Pki.GenuineChain());
+        var policy = _bed.GenuinePolicy();
+        using var events = new TunnelEvents();
+        await using var tunnel = await PinnedTunnel.StartAsync(Options(_bed.Route(server.Port, policy)), events);
+
+        await File.WriteAllTextAsync(policy, await File.ReadAllTextAsync(_bed.GenuinePolicy(""", "expires": "2020-01-01T00:00:00Z" """)));
+        using (var client = await TunnelBed.ConnectAsync(tunnel.Endpoints[0].Port))
+        {
+            await using var engine = new FixInitiator(client);
+            Assert.Equal("A", (await engine.AskAsync(FixMessage.Logon(30))).Type);
+        }
+
+        var failed = await events.WaitForAsync("policy-reload-failed");
+        Assert.Contains("the last good policy stays in force. The policy pinning 'localhost' in ", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("An expired policy pins nothing, and the tunnel never forwards unpinned", failed.Message, StringComparison.Ordinal);
+        await events.WaitForAsync("pin-passed", "Session 1");
+    }
+
+    [Fact]
     public async Task StopAsync_EveryCallIsTheOneStop_AndEndpointsNameThePortsTheSystemChose()
     {
         await using var server = new TlsEchoServer(_bed.Pki.Leaf, _bed.Pki.GenuineChain());

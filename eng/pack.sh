@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Packs the shipped packages (Pinset, Pinset.Formats, Pinset.Extensions, Pinset.Testing, the pinset tool: Pinset.Cli and
-# its platform packages Pinset.Cli.linux-x64 and Pinset.Cli.any) into a directory, default
+# Packs the shipped packages (Pinset, Pinset.Formats, Pinset.Extensions, Pinset.Tunnel, Pinset.Testing, the pinset tool:
+# Pinset.Cli and its platform packages Pinset.Cli.linux-x64 and Pinset.Cli.any) into a directory, default
 # artifacts/packages. Pinset.Collector is an app, deployed with dotnet publish (docs/collector.md), so it is not packed.
 # Pinset carries ReadyToRun code for linux-x64, linux-arm64, win-x64 and osx-arm64 besides its portable IL, so an app's
 # first pinned handshake does not wait for the JIT (docs/benchmarks.md, "Cold start").
@@ -17,6 +17,7 @@ done
 dotnet pack "$here/src/Pinset" -c Release -o "$out" -p:ReadyToRunImages="$r2r" --nologo -v quiet
 dotnet pack "$here/src/Pinset.Formats" -c Release -o "$out" --nologo -v quiet
 dotnet pack "$here/src/Pinset.Extensions" -c Release -o "$out" --nologo -v quiet
+dotnet pack "$here/src/Pinset.Tunnel" -c Release -o "$out" --nologo -v quiet
 dotnet pack "$here/src/Pinset.Testing" -c Release -o "$out" --nologo -v quiet
 # The tool: the top-level package names the platform packages, and 'dotnet tool install' picks one. linux-x64 gets the
 # native AOT executable (it needs clang, as eng/publish-cli.sh does); every other platform the framework-dependent IL.

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -43,7 +42,7 @@ public sealed class TestCertificateAuthority : IDisposable
         ArgumentNullException.ThrowIfNull(subject);
         var key = TestKey.Create(kind);
         var request = key.Request(subject.Name);
-        AddCaExtensions(request);
+        CertificateIssuance.AddCaExtensions(request);
         var certificate = request.CreateSelfSigned(Now.AddDays(-30), Now.AddYears(5));
         return new TestCertificateAuthority(certificate, key, ownsKey: true, null);
     }
@@ -60,7 +59,7 @@ public sealed class TestCertificateAuthority : IDisposable
         ArgumentNullException.ThrowIfNull(subject);
         var own = key ?? TestKey.Create(kind);
         var request = own.Request(subject.Name);
-        AddCaExtensions(request);
+        CertificateIssuance.AddCaExtensions(request);
         var certificate = Sign(request, Now.AddDays(-30), Now.AddYears(3));
         return new TestCertificateAuthority(own.Attach(certificate), own, ownsKey: key is null, this);
     }
@@ -88,24 +87,7 @@ public sealed class TestCertificateAuthority : IDisposable
 
         var own = key ?? TestKey.Create(kind);
         var request = own.Request(Subject(commonName ?? list[0]));
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in list)
-        {
-            if (IPAddress.TryParse(name, out var address))
-            {
-                san.AddIpAddress(address);
-            }
-            else
-            {
-                san.AddDnsName(name);
-            }
-        }
-
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        CertificateIssuance.AddServerExtensions(request, list);
         var certificate = Sign(request, notBefore ?? Now.AddDays(-1), notAfter ?? Now.AddDays(90));
 
         return own.Attach(certificate);
@@ -119,7 +101,7 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         ArgumentNullException.ThrowIfNull(other);
         var request = new CertificateRequest(other.Certificate.SubjectName, other.Certificate.PublicKey, HashAlgorithmName.SHA256);
-        AddCaExtensions(request);
+        CertificateIssuance.AddCaExtensions(request);
         return Sign(request, Now.AddDays(-30), Now.AddYears(3));
     }
 
@@ -135,27 +117,10 @@ public sealed class TestCertificateAuthority : IDisposable
         return new TestCertificateAuthority(new X509Certificate2(certificateWithKey), key, ownsKey: true, parent);
     }
 
-    private X509Certificate2 Sign(CertificateRequest request, DateTimeOffset notBefore, DateTimeOffset notAfter)
-    {
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
-        var serial = RandomNumberGenerator.GetBytes(12);
-        serial[0] &= 0x7F;
-        if (notAfter > Certificate.NotAfter)
-        {
-            notAfter = Certificate.NotAfter;
-        }
-
-        return request.Create(Certificate.SubjectName, _key.SignatureGenerator(), notBefore, notAfter, serial);
-    }
+    private X509Certificate2 Sign(CertificateRequest request, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
+        CertificateIssuance.Sign(request, Certificate, _key.SignatureGenerator(), notBefore, notAfter);
 
     private static string Subject(string commonName) => $"CN={commonName}, O=Pinset.Testing";
-
-    private static void AddCaExtensions(CertificateRequest request)
-    {
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-    }
 
     /// <summary>Disposes the certificate and, unless it was supplied, the key.</summary>
     public void Dispose()

@@ -39,7 +39,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
         Assert.NotEmpty(Browser.FindElements(By.CssSelector("#chart rect.bar.report-only")));
         Assert.Contains("3 connections were refused", Browser.FindElement(By.Id("advice")).Text, StringComparison.Ordinal);
         Assert.Contains("CA, not pinned", Browser.FindElement(By.Id("chains")).Text, StringComparison.Ordinal);
-        Assert.Contains($"+    \"{_pki.InterceptorRoot.Pin}\"", Browser.FindElement(By.CssSelector("pre.diff")).Text, StringComparison.Ordinal);
+        Assert.Contains($"\"{_pki.InterceptorRoot.Pin}\"", Browser.FindElement(By.CssSelector("pre.proposed-file")).Text, StringComparison.Ordinal);
         // The stylesheet loaded from the collector itself (the CSP allows nothing else): the advice box is styled.
         Assert.Equal("rgba(255, 248, 197, 1)", Browser.FindElement(By.Id("advice")).GetCssValue("background-color"));
 
@@ -171,7 +171,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
         var chains = Browser.FindElement(By.Id("chains")).Text;
         Assert.Contains(interceptor.CertificateAuthority.Certificate.Subject, chains, StringComparison.Ordinal);
         Assert.Contains(interceptor.CertificateAuthority.Pin.ToString(), chains, StringComparison.Ordinal);
-        Assert.Contains($"+    \"{interceptor.CertificateAuthority.Pin}\"", Browser.FindElement(By.CssSelector("pre.diff")).Text, StringComparison.Ordinal);
+        Assert.Contains($"\"{interceptor.CertificateAuthority.Pin}\"", Browser.FindElement(By.CssSelector("pre.proposed-file")).Text, StringComparison.Ordinal);
         Assert.Contains("a corporate proxy's or an attacker's CA shows up here too", Browser.FindElement(By.Id("advice")).Text, StringComparison.Ordinal);
     }
 }

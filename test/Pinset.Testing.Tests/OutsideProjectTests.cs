@@ -52,7 +52,7 @@ public sealed partial class OutsideProjectTests(PackedFeed packed)
     private static void AssertReadyToPublish(string feed)
     {
         var version = PackageVersion();
-        string[] shipped = ["Pinset", "Pinset.Cli", "Pinset.Cli.any", "Pinset.Cli.linux-x64", "Pinset.Extensions", "Pinset.Formats", "Pinset.Testing"];
+        string[] shipped = ["Pinset", "Pinset.Cli", "Pinset.Cli.any", "Pinset.Cli.linux-x64", "Pinset.Extensions", "Pinset.Formats", "Pinset.Testing", "Pinset.Tunnel"];
         Assert.Equal(
             shipped.SelectMany(id => id == "Pinset.Cli" ? new[] { $"{id}.{version}.nupkg" } : [$"{id}.{version}.nupkg", $"{id}.{version}.snupkg"]).Order(StringComparer.Ordinal),
             Directory.GetFiles(feed).Select(Path.GetFileName).Order(StringComparer.Ordinal));

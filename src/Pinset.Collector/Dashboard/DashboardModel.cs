@@ -23,9 +23,10 @@ internal sealed record SeenChain(IReadOnlyList<CertificateInfo> Chain, IReadOnly
 
 /// <summary>
 /// A CA key seen in reported chains that the host's policy does not pin, with the policy change that would admit it as
-/// a backup pin: a unified diff to review, never applied by the collector.
+/// a backup pin, to review and apply yourself (<see cref="PolicyChange"/>): how (<see cref="Apply"/>), and a unified diff
+/// of the policy file or the whole proposed file. The collector never applies it.
 /// </summary>
-internal sealed record PinSuggestion(string Pin, string Subject, string Issuer, bool SelfSigned, long Reports, string PolicySource, string Diff);
+internal sealed record PinSuggestion(string Pin, string Subject, string Issuer, bool SelfSigned, long Reports, string PolicySource, string Apply, string? Diff, string? ProposedFile);
 
 /// <summary>Everything the dashboard shows about one host.</summary>
 internal sealed record HostDetail(

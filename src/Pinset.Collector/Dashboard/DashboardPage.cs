@@ -27,7 +27,7 @@ internal static class DashboardPage
             Host(html, model.Filter, detail);
         }
 
-        html.Append("<footer>JSON: <a href=\"/api/hosts\">/api/hosts</a>. Nothing on this page changes a policy: every proposed change is a diff for you to review.</footer>\n</body></html>\n");
+        html.Append("<footer>JSON: <a href=\"/api/hosts\">/api/hosts</a>. Nothing on this page changes a policy: every proposed change is for you to review and apply.</footer>\n</body></html>\n");
         return html.ToString();
     }
 
@@ -207,14 +207,24 @@ internal static class DashboardPage
         {
             html.Append("<div class=\"suggestion\"><p><code>").Append(E(suggestion.Pin)).Append("</code>, ").Append(E(suggestion.Subject))
                 .Append(suggestion.SelfSigned ? " (a root CA)" : $", issued by {E(suggestion.Issuer)}").Append(", in ").Append(N(suggestion.Reports)).Append(" reports.</p>")
-                .Append("<p>To admit it as a backup pin, review and apply this change yourself:</p><pre class=\"diff\">");
-            foreach (var line in suggestion.Diff.TrimEnd('\n').Split('\n'))
+                .Append("<p>To admit it as a backup pin, review and apply this change yourself. ").Append(E(suggestion.Apply)).Append("</p>");
+            if (suggestion.Diff is { } diff)
             {
-                var css = line.StartsWith("+++", StringComparison.Ordinal) || line.StartsWith("---", StringComparison.Ordinal) ? "file" : line.Length > 0 && line[0] == '+' ? "add" : line.Length > 0 && line[0] == '-' ? "del" : "ctx";
-                html.Append("<span class=\"").Append(css).Append("\">").Append(E(line)).Append("</span>\n");
+                html.Append("<pre class=\"diff\">");
+                foreach (var line in diff.TrimEnd('\n').Split('\n'))
+                {
+                    var css = line.StartsWith("+++", StringComparison.Ordinal) || line.StartsWith("---", StringComparison.Ordinal) ? "file" : line.Length > 0 && line[0] == '+' ? "add" : line.Length > 0 && line[0] == '-' ? "del" : "ctx";
+                    html.Append("<span class=\"").Append(css).Append("\">").Append(E(line)).Append("</span>\n");
+                }
+
+                html.Append("</pre>");
+            }
+            else if (suggestion.ProposedFile is { } file)
+            {
+                html.Append("<pre class=\"proposed-file\">").Append(E(file)).Append("</pre>");
             }
 
-            html.Append("</pre></div>");
+            html.Append("</div>");
         }
     }
 

@@ -142,7 +142,8 @@ internal sealed class DashboardQuery(ReportStore store, PolicyCatalog policies, 
             .Select(g =>
             {
                 var certificate = g.First().Certificate;
-                return new PinSuggestion(certificate.Pin, certificate.Subject, certificate.Issuer, certificate.Subject == certificate.Issuer, g.Sum(x => x.Reports), policy.Source, PolicyDiff.AddBackupPin(policy, certificate.Pin));
+                var change = PolicyChange.AddBackupPin(policy, certificate.Pin);
+                return new PinSuggestion(certificate.Pin, certificate.Subject, certificate.Issuer, certificate.Subject == certificate.Issuer, g.Sum(x => x.Reports), policy.Source, change.Apply, change.Diff, change.ProposedFile);
             })
             .OrderByDescending(s => s.Reports)];
     }

@@ -23,8 +23,8 @@ internal sealed record PinViolationReportOutcome(bool Delivered, IReadOnlyList<s
 /// Posts one RFC 7469 report body to one URI through the <see cref="ClientName"/> client of IHttpClientFactory, whose
 /// Microsoft.Extensions.Http.Resilience handler (<see cref="PinViolationReportPipelines"/>) bounds the whole delivery,
 /// retries transient failures with exponential backoff and jitter, opens a circuit per report endpoint after repeated
-/// failures, and bounds each attempt. Shared by <see cref="PinningReporter"/> and <c>pinset check --report</c>. A network
-/// reason never throws: it is an outcome.
+/// failures, and bounds each attempt. Shared by <see cref="PinningReporter"/> and <see cref="PinViolationReportClient"/>
+/// (<c>pinset check --report</c>, the tunnel). A network reason never throws: it is an outcome.
 /// </summary>
 /// <remarks>
 /// The client's handler is made once, with the sender, and kept (its connections are renewed every two minutes, so DNS

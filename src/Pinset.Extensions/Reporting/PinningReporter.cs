@@ -76,18 +76,7 @@ internal sealed class PinningReporter : IAsyncDisposable, IDisposable
             _sent[key] = now;
         }
 
-        var fields = new Dictionary<string, string>();
-        if (_options.AppName is { } app)
-        {
-            fields["app-name"] = app;
-        }
-
-        if (_options.AppVersion is { } version)
-        {
-            fields["app-version"] = version;
-        }
-
-        var body = PinViolationReport.ToJson(result, now, fields);
+        var body = PinViolationReport.ToJson(result, now, PinViolationReportClient.AppFields(_options));
         foreach (var uri in policy.ReportUris)
         {
             Interlocked.Increment(ref _pending);

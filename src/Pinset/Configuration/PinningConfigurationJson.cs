@@ -20,7 +20,10 @@ public static class PinningConfigurationJson
         return errors.Count == 0 ? configuration : throw new PinningConfigurationException(errors);
     }
 
-    internal static PinningConfiguration Read(string path, List<string> errors)
+    internal static PinningConfiguration Read(string path, List<string> errors) => Read(ReadFile(path), path, errors);
+
+    /// <summary>The text of the policy file <paramref name="path"/>; every way it can fail is a <see cref="PinningConfigurationException"/> naming the file.</summary>
+    internal static string ReadFile(string path)
     {
         if (Directory.Exists(path))
         {
@@ -34,7 +37,7 @@ public static class PinningConfigurationJson
 
         try
         {
-            return Read(File.ReadAllText(path), path, errors);
+            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

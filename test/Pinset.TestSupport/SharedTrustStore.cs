@@ -3,8 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace Pinset.TestSupport;
 
 /// <summary>
-/// Cloudflare's CFSSL trust store release that the shipped CA map is generated from, in the shared data beside the
-/// repository (<c>../shared/data/cfssl-trust-2026.5.1</c>): real public roots and intermediates, as data.
+/// Cloudflare's CFSSL trust store release that the shipped CA map is generated from, kept in the repository
+/// (<c>eng/data/cfssl-trust-2026.5.1</c>, with its licence and source): real public roots and intermediates, as data.
 /// </summary>
 public static class SharedTrustStore
 {
@@ -13,8 +13,8 @@ public static class SharedTrustStore
     {
         get
         {
-            var dir = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "data", "cfssl-trust-2026.5.1"));
-            return System.IO.Directory.Exists(dir) ? dir : throw new InvalidOperationException($"The shared trust store '{dir}' is missing; it comes with the project's shared data.");
+            var dir = Repository.File("eng", "data", "cfssl-trust-2026.5.1");
+            return System.IO.Directory.Exists(dir) ? dir : throw new InvalidOperationException($"The trust store '{dir}' is missing; it is part of the repository (eng/data).");
         }
     }
 
